@@ -1,0 +1,47 @@
+import { HTTPException } from 'hono/http-exception';
+import { router } from './context.js';
+import { authenticate } from './auth/authenticate.js';
+import { ApiError, errorBody } from './errors.js';
+import { docsPage } from './docs-page.js';
+import { hypervisorRoutes } from './routes/hypervisors.js';
+import { tenantRoutes } from './routes/tenants.js';
+import { tokenRoutes } from './routes/tokens.js';
+
+export function createApp() {
+  const app = router();
+
+  app.get('/healthz', async (c) => {
+    try {
+      await c.env.DB.prepare('SELECT 1').first();
+      return c.json({ ok: true }, 200);
+    } catch {
+      return c.json({ ok: false }, 503);
+    }
+  });
+  app.get('/docs', (c) => c.html(docsPage('/openapi.json')));
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'omniwall',
+      version: '1',
+      description: 'Distributed firewall policy, data plane and migration API',
+    },
+  });
+
+  app.use('/v1/*', authenticate);
+  for (const routes of [tenantRoutes, tokenRoutes, hypervisorRoutes]) app.route('/', routes);
+
+  app.notFound((c) => c.json(errorBody('not-found', `no route for ${c.req.method} ${c.req.path}`), 404));
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      const message = /malformed json/i.test(err.message) ? 'body: malformed JSON' : err.message;
+      return c.json(errorBody(status === 400 ? 'invalid-request' : 'http-error', message), status);
+    }
+    console.error('unhandled', err instanceof Error ? err.stack : String(err));
+    return c.json(errorBody('internal', 'internal error'), 500);
+  });
+  return app;
+}

@@ -1,0 +1,1 @@
+export { HypervisorDO } from './hypervisor-do.js';

@@ -1,0 +1,1 @@
+export { MigrationDO } from './migration-do.js';

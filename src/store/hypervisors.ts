@@ -1,0 +1,29 @@
+import { asc, eq, gt } from 'drizzle-orm';
+import type { Db } from './db.js';
+import { hypervisors } from './schema.js';
+
+export interface Hypervisor {
+  id: string;
+  name: string;
+}
+
+export async function getHypervisor(db: Db, id: string): Promise<Hypervisor | null> {
+  const row = await db.select().from(hypervisors).where(eq(hypervisors.id, id)).get();
+  return row ? { id: row.id, name: row.name } : null;
+}
+
+export async function listHypervisors(db: Db, after: string | null, limit: number): Promise<Hypervisor[]> {
+  const q = db.select({ id: hypervisors.id, name: hypervisors.name }).from(hypervisors);
+  return (after ? q.where(gt(hypervisors.id, after)) : q).orderBy(asc(hypervisors.id)).limit(limit).all();
+}
+
+export async function putHypervisor(db: Db, h: Hypervisor): Promise<void> {
+  await db
+    .insert(hypervisors)
+    .values(h)
+    .onConflictDoUpdate({ target: hypervisors.id, set: { name: h.name } });
+}
+
+export async function deleteHypervisor(db: Db, id: string): Promise<void> {
+  await db.delete(hypervisors).where(eq(hypervisors.id, id));
+}

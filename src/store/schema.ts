@@ -1,0 +1,212 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { GroupMembers, TenantSettings } from '../policy/types.js';
+
+const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>();
+const createdAt = () =>
+  text('created_at')
+    .notNull()
+    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`);
+
+export const tenants = sqliteTable('tenants', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  settings: json<Partial<TenantSettings>>('settings').notNull(),
+  revision: integer('revision').notNull().default(1),
+  createdAt: createdAt(),
+});
+
+export const tokens = sqliteTable(
+  'tokens',
+  {
+    id: text('id').primaryKey(),
+    hash: text('hash').notNull(),
+    role: text('role').notNull(),
+    tenant: text('tenant'),
+    hypervisor: text('hypervisor'),
+    name: text('name'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('tokens_hash').on(t.hash)],
+);
+
+export const hypervisors = sqliteTable('hypervisors', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+/** Tenant revisions: one row per mutation; the (tenant, revision) key serializes writers. */
+export const revisions = sqliteTable(
+  'revisions',
+  {
+    tenant: text('tenant').notNull(),
+    revision: integer('revision').notNull(),
+    actor: text('actor').notNull(),
+    at: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenant, t.revision] })],
+);
+
+export const workloads = sqliteTable(
+  'workloads',
+  {
+    tenant: text('tenant').notNull(),
+    id: text('id').notNull(),
+    name: text('name').notNull(),
+    hypervisor: text('hypervisor').notNull(),
+    os: text('os'),
+    user: text('user'),
+    tags: json<string[]>('tags').notNull(),
+    attributes: json<Record<string, string>>('attributes').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenant, t.id] }),
+    index('workloads_hypervisor').on(t.hypervisor, t.tenant),
+  ],
+);
+
+/** handle: global numeric vNIC id used on the data plane (binary records, conntrack keys). */
+export const vnics = sqliteTable(
+  'vnics',
+  {
+    handle: integer('handle').primaryKey({ autoIncrement: true }),
+    tenant: text('tenant').notNull(),
+    workload: text('workload').notNull(),
+    id: text('id').notNull(),
+    mac: text('mac'),
+    position: integer('position').notNull(),
+  },
+  (t) => [
+    uniqueIndex('vnics_tenant_id').on(t.tenant, t.id),
+    index('vnics_workload').on(t.tenant, t.workload),
+  ],
+);
+
+export const vnicAddresses = sqliteTable(
+  'vnic_addresses',
+  {
+    tenant: text('tenant').notNull(),
+    vnic: integer('vnic').notNull(),
+    ip: text('ip').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.vnic, t.ip] }), index('vnic_addresses_ip').on(t.tenant, t.ip)],
+);
+
+export const groups = sqliteTable(
+  'groups',
+  {
+    tenant: text('tenant').notNull(),
+    id: text('id').notNull(),
+    name: text('name'),
+    members: json<Partial<GroupMembers>>('members').notNull(),
+    criteria: json<unknown>('criteria'),
+    app: text('app'),
+  },
+  (t) => [primaryKey({ columns: [t.tenant, t.id] }), index('groups_app').on(t.tenant, t.app)],
+);
+
+export const services = sqliteTable(
+  'services',
+  {
+    tenant: text('tenant').notNull(),
+    id: text('id').notNull(),
+    name: text('name'),
+    entries: json<unknown[]>('entries').notNull(),
+    app: text('app'),
+  },
+  (t) => [primaryKey({ columns: [t.tenant, t.id] }), index('services_app').on(t.tenant, t.app)],
+);
+
+export const policies = sqliteTable(
+  'policies',
+  {
+    tenant: text('tenant').notNull(),
+    id: text('id').notNull(),
+    name: text('name'),
+    category: text('category').notNull(),
+    priority: integer('priority').notNull(),
+    stateful: integer('stateful', { mode: 'boolean' }).notNull(),
+    tcpStrict: integer('tcp_strict', { mode: 'boolean' }).notNull(),
+    appliedTo: json<string[]>('applied_to').notNull(),
+    app: text('app'),
+  },
+  (t) => [primaryKey({ columns: [t.tenant, t.id] }), index('policies_app').on(t.tenant, t.app)],
+);
+
+export const rules = sqliteTable(
+  'rules',
+  {
+    tenant: text('tenant').notNull(),
+    policy: text('policy').notNull(),
+    position: integer('position').notNull(),
+    id: text('id').notNull(),
+    body: json<Record<string, unknown>>('body').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenant, t.policy, t.id] }),
+    index('rules_order').on(t.tenant, t.policy, t.position),
+  ],
+);
+
+/** Who names whom (rule → group/service, group → group), for 409 on delete of a referenced object. */
+export const references = sqliteTable(
+  'refs',
+  {
+    tenant: text('tenant').notNull(),
+    fromKind: text('from_kind').notNull(),
+    fromId: text('from_id').notNull(),
+    toKind: text('to_kind').notNull(),
+    toId: text('to_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenant, t.fromKind, t.fromId, t.toKind, t.toId] }),
+    index('refs_target').on(t.tenant, t.toKind, t.toId),
+  ],
+);
+
+export const apps = sqliteTable(
+  'apps',
+  {
+    tenant: text('tenant').notNull(),
+    id: text('id').notNull(),
+    spec: json<unknown>('spec').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenant, t.id] })],
+);
+
+export const audit = sqliteTable(
+  'audit',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    tenant: text('tenant'),
+    revision: integer('revision'),
+    at: createdAt(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    objectKind: text('object_kind').notNull(),
+    objectId: text('object_id').notNull(),
+    before: json<unknown>('before'),
+    after: json<unknown>('after'),
+  },
+  (t) => [
+    index('audit_tenant').on(t.tenant, t.seq),
+    index('audit_object').on(t.tenant, t.objectKind, t.objectId),
+  ],
+);
+
+export const migrations = sqliteTable(
+  'migrations',
+  {
+    tenant: text('tenant').notNull(),
+    id: text('id').notNull(),
+    workload: text('workload').notNull(),
+    source: text('source').notNull(),
+    target: text('target').notNull(),
+    state: text('state').notNull(),
+    flowsMoved: integer('flows_moved').notNull().default(0),
+    error: text('error'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenant, t.id] }), index('migrations_workload').on(t.tenant, t.workload)],
+);

@@ -1,0 +1,193 @@
+import { and, asc, eq, gt, inArray, notInArray, sql } from 'drizzle-orm';
+import type { Vnic, Workload } from '../policy/types.js';
+import { chunkRows } from './chunk.js';
+import type { Db } from './db.js';
+import type { Statement } from './mutation.js';
+import { vnicAddresses, vnics, workloads } from './schema.js';
+
+type WorkloadRow = typeof workloads.$inferSelect;
+type VnicRow = typeof vnics.$inferSelect;
+
+/** A vNIC with its data-plane handle. */
+export interface VnicRecord extends Vnic {
+  handle: number;
+  workload: string;
+}
+
+function assemble(rows: WorkloadRow[], vnicRows: VnicRow[], addrRows: { vnic: number; ip: string }[]) {
+  const ips = new Map<number, string[]>();
+  for (const a of addrRows) {
+    const list = ips.get(a.vnic);
+    if (list) list.push(a.ip);
+    else ips.set(a.vnic, [a.ip]);
+  }
+  const byWorkload = new Map<string, VnicRow[]>();
+  for (const v of vnicRows) {
+    const list = byWorkload.get(v.workload);
+    if (list) list.push(v);
+    else byWorkload.set(v.workload, [v]);
+  }
+  return rows.map((r): Workload => {
+    const vs = (byWorkload.get(r.id) ?? []).sort((a, b) => a.position - b.position);
+    return {
+      id: r.id,
+      name: r.name,
+      hypervisor: r.hypervisor,
+      vnics: vs.map((v) => ({
+        id: v.id,
+        ...(v.mac ? { mac: v.mac } : {}),
+        ips: (ips.get(v.handle) ?? []).sort(),
+      })),
+      ...(r.os !== null ? { os: r.os } : {}),
+      ...(r.user !== null ? { user: r.user } : {}),
+      tags: r.tags,
+      attributes: r.attributes,
+    };
+  });
+}
+
+async function loadVnics(db: Db, tenant: string, ids: string[] | null) {
+  const vq = db.select().from(vnics);
+  const aq = db.select({ vnic: vnicAddresses.vnic, ip: vnicAddresses.ip }).from(vnicAddresses);
+  if (ids === null) {
+    return db.batch([vq.where(eq(vnics.tenant, tenant)), aq.where(eq(vnicAddresses.tenant, tenant))]);
+  }
+  const vnicRows = await vq.where(and(eq(vnics.tenant, tenant), inArray(vnics.workload, ids))).all();
+  const handles = vnicRows.map((v) => v.handle);
+  const addrRows = handles.length
+    ? await aq.where(and(eq(vnicAddresses.tenant, tenant), inArray(vnicAddresses.vnic, handles))).all()
+    : [];
+  return [vnicRows, addrRows] as const;
+}
+
+export async function getWorkload(db: Db, tenant: string, id: string): Promise<Workload | null> {
+  const row = await db
+    .select()
+    .from(workloads)
+    .where(and(eq(workloads.tenant, tenant), eq(workloads.id, id)))
+    .get();
+  if (!row) return null;
+  const [vnicRows, addrRows] = await loadVnics(db, tenant, [id]);
+  return assemble([row], vnicRows, addrRows)[0]!;
+}
+
+export async function listWorkloads(db: Db, tenant: string, after: string | null, limit: number) {
+  const where = after
+    ? and(eq(workloads.tenant, tenant), gt(workloads.id, after))
+    : eq(workloads.tenant, tenant);
+  const rows = await db.select().from(workloads).where(where).orderBy(asc(workloads.id)).limit(limit).all();
+  if (rows.length === 0) return [];
+  const [vnicRows, addrRows] = await loadVnics(
+    db,
+    tenant,
+    rows.map((r) => r.id),
+  );
+  return assemble(rows, vnicRows, addrRows);
+}
+
+export async function loadAllWorkloads(db: Db, tenant: string) {
+  const [rows, [vnicRows, addrRows]] = await Promise.all([
+    db.select().from(workloads).where(eq(workloads.tenant, tenant)).orderBy(asc(workloads.id)).all(),
+    loadVnics(db, tenant, null),
+  ]);
+  return {
+    workloads: assemble(rows, vnicRows, addrRows),
+    handles: new Map(vnicRows.map((v) => [v.id, v.handle])),
+  };
+}
+
+/** Which workload of the tenant owns each of these vNIC ids (for 409 on a taken vNIC id). */
+export async function vnicOwners(db: Db, tenant: string, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: vnics.id, workload: vnics.workload })
+    .from(vnics)
+    .where(and(eq(vnics.tenant, tenant), inArray(vnics.id, ids)))
+    .all();
+  return new Map(rows.map((r) => [r.id, r.workload]));
+}
+
+export async function workloadsOnHypervisor(db: Db, hypervisor: string): Promise<number> {
+  const row = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(workloads)
+    .where(eq(workloads.hypervisor, hypervisor))
+    .get();
+  return row?.n ?? 0;
+}
+
+/** Upserts the workload keeping each surviving vNIC's handle (conntrack is keyed by it). */
+export function putWorkloadStatements(db: Db, tenant: string, w: Workload): Statement[] {
+  const ids = w.vnics.map((v) => v.id);
+  const own = and(eq(vnics.tenant, tenant), eq(vnics.workload, w.id));
+  const statements: Statement[] = [
+    db
+      .insert(workloads)
+      .values({
+        tenant,
+        id: w.id,
+        name: w.name,
+        hypervisor: w.hypervisor,
+        os: w.os ?? null,
+        user: w.user ?? null,
+        tags: w.tags,
+        attributes: w.attributes,
+      })
+      .onConflictDoUpdate({
+        target: [workloads.tenant, workloads.id],
+        set: {
+          name: w.name,
+          hypervisor: w.hypervisor,
+          os: w.os ?? null,
+          user: w.user ?? null,
+          tags: w.tags,
+          attributes: w.attributes,
+        },
+      }),
+    db
+      .delete(vnicAddresses)
+      .where(
+        and(
+          eq(vnicAddresses.tenant, tenant),
+          inArray(vnicAddresses.vnic, db.select({ h: vnics.handle }).from(vnics).where(own)),
+        ),
+      ),
+    db.delete(vnics).where(ids.length ? and(own, notInArray(vnics.id, ids)) : own),
+  ];
+  w.vnics.forEach((v, position) => {
+    statements.push(
+      db
+        .insert(vnics)
+        .values({ tenant, workload: w.id, id: v.id, mac: v.mac ?? null, position })
+        .onConflictDoUpdate({ target: [vnics.tenant, vnics.id], set: { mac: v.mac ?? null, position } }),
+    );
+    const handle = sql<number>`(SELECT handle FROM vnics WHERE tenant = ${tenant} AND id = ${v.id})`;
+    for (const ips of chunkRows(v.ips, 4)) {
+      statements.push(
+        db
+          .insert(vnicAddresses)
+          .values(ips.map((ip) => ({ tenant, vnic: handle, ip })))
+          .onConflictDoNothing(),
+      );
+    }
+  });
+  return statements;
+}
+
+export function deleteWorkloadStatements(db: Db, tenant: string, id: string): Statement[] {
+  const own = and(eq(vnics.tenant, tenant), eq(vnics.workload, id));
+  return [
+    db
+      .delete(vnicAddresses)
+      .where(
+        and(
+          eq(vnicAddresses.tenant, tenant),
+          inArray(vnicAddresses.vnic, db.select({ h: vnics.handle }).from(vnics).where(own)),
+        ),
+      ),
+    db.delete(vnics).where(own),
+    db.delete(workloads).where(and(eq(workloads.tenant, tenant), eq(workloads.id, id))),
+  ];
+}
+
+export type { VnicRow };

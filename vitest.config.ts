@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'));
+  return {
+    test: {
+      projects: [
+        {
+          test: {
+            name: 'core',
+            environment: 'node',
+            include: [
+              'test/dataplane/**/*.test.ts',
+              'test/policy/**/*.test.ts',
+              'test/compiler/**/*.test.ts',
+            ],
+          },
+        },
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: './wrangler.toml' },
+              miniflare: {
+                bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: 'test-admin-token' },
+              },
+            }),
+          ],
+          test: {
+            name: 'workers',
+            include: ['test/api/**/*.test.ts', 'test/hypervisor/**/*.test.ts', 'test/migration/**/*.test.ts'],
+            setupFiles: ['test/apply-migrations.ts'],
+          },
+        },
+      ],
+    },
+  };
+});
