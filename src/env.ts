@@ -12,6 +12,9 @@ export interface Env {
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Cloudflare {
+    interface GlobalProps {
+      mainModule: typeof import('./index.js');
+    }
     interface Env {
       DB: D1Database;
       HYPERVISOR: DurableObjectNamespace<HypervisorDO>;

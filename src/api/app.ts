@@ -1,11 +1,18 @@
 import { HTTPException } from 'hono/http-exception';
 import { router } from './context.js';
 import { authenticate } from './auth/authenticate.js';
+import { PolicyError } from '../policy/policy-error.js';
 import { ApiError, errorBody } from './errors.js';
 import { docsPage } from './docs-page.js';
+import { appRoutes } from './routes/apps.js';
+import { auditRoutes } from './routes/audit.js';
+import { groupRoutes } from './routes/groups.js';
 import { hypervisorRoutes } from './routes/hypervisors.js';
+import { policyRoutes } from './routes/policies.js';
+import { serviceRoutes } from './routes/services.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { workloadRoutes } from './routes/workloads.js';
 
 export function createApp() {
   const app = router();
@@ -30,11 +37,23 @@ export function createApp() {
   });
 
   app.use('/v1/*', authenticate);
-  for (const routes of [tenantRoutes, tokenRoutes, hypervisorRoutes]) app.route('/', routes);
+  const resources = [
+    tenantRoutes,
+    tokenRoutes,
+    hypervisorRoutes,
+    workloadRoutes,
+    groupRoutes,
+    serviceRoutes,
+    policyRoutes,
+    appRoutes,
+    auditRoutes,
+  ];
+  for (const routes of resources) app.route('/', routes);
 
   app.notFound((c) => c.json(errorBody('not-found', `no route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {
     if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
+    if (err instanceof PolicyError) return c.json(errorBody(err.code, err.message, err.details), 422);
     if (err instanceof HTTPException) {
       const status = err.status;
       const message = /malformed json/i.test(err.message) ? 'body: malformed JSON' : err.message;

@@ -132,3 +132,10 @@ export function parseCidr(text: string): ParsedCidr | null {
   }
   return { family: 6, lo, hi };
 }
+
+/** The canonical text of an address (lower-case, compressed IPv6), or null when it is not one. */
+export function canonicalIp(text: string): string | null {
+  const a = parseIP(text);
+  if (!a) return null;
+  return a.family === 4 ? formatIPv4(a.v4) : formatIPv6(a.v6);
+}

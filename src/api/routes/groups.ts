@@ -1,0 +1,76 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { addressSetToCidrs } from '../../policy/address-format.js';
+import { resolveGroups } from '../../policy/group-resolver.js';
+import type { Group } from '../../policy/types.js';
+import {
+  deleteGroupStatements,
+  getGroup,
+  listGroups,
+  loadAllGroups,
+  putGroupStatements,
+} from '../../store/groups.js';
+import { loadAllWorkloads } from '../../store/workloads.js';
+import { notFound } from '../errors.js';
+import { ERRORS, ok, security } from '../openapi-helpers.js';
+import { assertUnreferenced, checkGroupGraph } from '../reference-checks.js';
+import { TenantObjectParams } from '../schemas/common.js';
+import { GroupBody } from '../schemas/resources.js';
+import { tenantCrud } from '../tenant-crud.js';
+import { readableTenant } from '../tenant-write.js';
+
+type GroupInput = z.infer<typeof GroupBody>;
+
+export function groupFromBody(id: string, body: GroupInput, app?: string): Group {
+  return {
+    id,
+    ...(body.name !== undefined ? { name: body.name } : {}),
+    members: body.members,
+    ...(body.criteria !== undefined ? { criteria: body.criteria } : {}),
+    ...(app ? { app } : {}),
+  };
+}
+
+export const groupRoutes = tenantCrud<Group, GroupInput>({
+  kind: 'group',
+  plural: 'groups',
+  body: GroupBody,
+  fromBody: (id, body) => groupFromBody(id, body),
+  get: getGroup,
+  list: listGroups,
+  validate: (db, tenant, next) => checkGroupGraph(db, tenant.id, next),
+  put: putGroupStatements,
+  assertDeletable: (db, tenant, id) => assertUnreferenced(db, tenant, 'group', id),
+  remove: deleteGroupStatements,
+});
+
+const Members = z
+  .object({ workloads: z.array(z.string()), vnics: z.array(z.string()), addresses: z.array(z.string()) })
+  .openapi('GroupMembers');
+
+groupRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/tenants/{t}/groups/{id}/members',
+    tags: ['groups'],
+    security,
+    description: 'The group resolved now: member workloads, vNICs and addresses (CIDRs).',
+    request: { params: TenantObjectParams },
+    responses: { 200: ok(Members), ...ERRORS },
+  }),
+  async (c) => {
+    const { t, id } = c.req.valid('param');
+    await readableTenant(c, t);
+    const db = c.get('db');
+    const [groups, { workloads }] = await Promise.all([loadAllGroups(db, t), loadAllWorkloads(db, t)]);
+    if (!groups.some((g) => g.id === id)) throw notFound('group', id);
+    const resolved = resolveGroups(workloads, groups, { only: [id] }).get(id)!;
+    return c.json(
+      {
+        workloads: [...resolved.workloads],
+        vnics: [...resolved.vnics],
+        addresses: addressSetToCidrs(resolved.addresses),
+      },
+      200,
+    );
+  },
+);

@@ -1,0 +1,80 @@
+import { z } from '@hono/zod-openapi';
+import { resolveGroups } from '../../policy/group-resolver.js';
+import type { Workload } from '../../policy/types.js';
+import { canonicalIp } from '../../net/ip.js';
+import { getHypervisor } from '../../store/hypervisors.js';
+import { loadAllGroups } from '../../store/groups.js';
+import {
+  deleteWorkloadStatements,
+  getWorkload,
+  listWorkloads,
+  loadAllWorkloads,
+  putWorkloadStatements,
+  vnicOwners,
+} from '../../store/workloads.js';
+import { conflict, notFound, unprocessable } from '../errors.js';
+import { Id } from '../schemas/common.js';
+import { WorkloadBody } from '../schemas/resources.js';
+import { tenantCrud } from '../tenant-crud.js';
+
+type WorkloadInput = z.infer<typeof WorkloadBody>;
+
+export function workloadFromBody(id: string, body: WorkloadInput): Workload {
+  return {
+    id,
+    name: body.name ?? id,
+    hypervisor: body.hypervisor,
+    vnics: body.vnics.map((v) => ({
+      id: v.id,
+      ...(v.mac ? { mac: v.mac.toLowerCase() } : {}),
+      ips: v.ips.map((ip) => canonicalIp(ip) ?? ip).sort(),
+    })),
+    ...(body.os !== undefined ? { os: body.os } : {}),
+    ...(body.user !== undefined ? { user: body.user } : {}),
+    tags: [...new Set(body.tags)],
+    attributes: body.attributes,
+  };
+}
+
+export const workloadRoutes = tenantCrud<Workload, WorkloadInput>({
+  kind: 'workload',
+  plural: 'workloads',
+  body: WorkloadBody,
+  fromBody: workloadFromBody,
+  get: getWorkload,
+  listQuery: z.object({ group: Id.optional() }),
+  list: async (db, tenant, after, limit, c) => {
+    const group = c.req.query('group');
+    if (!group) return listWorkloads(db, tenant, after, limit);
+    const [groups, { workloads }] = await Promise.all([
+      loadAllGroups(db, tenant),
+      loadAllWorkloads(db, tenant),
+    ]);
+    if (!groups.some((g) => g.id === group)) throw notFound('group', group);
+    const members = new Set(resolveGroups(workloads, groups, { only: [group] }).get(group)!.workloads);
+    return workloads.filter((w) => members.has(w.id) && (after === null || w.id > after)).slice(0, limit);
+  },
+  validate: async (db, tenant, next) => {
+    if (!(await getHypervisor(db, next.hypervisor)))
+      throw unprocessable(
+        'unknown-hypervisor',
+        `body.hypervisor: hypervisor "${next.hypervisor}" does not exist`,
+        {
+          hypervisor: next.hypervisor,
+        },
+      );
+    const owners = await vnicOwners(
+      db,
+      tenant.id,
+      next.vnics.map((v) => v.id),
+    );
+    for (const [vnic, owner] of owners)
+      if (owner !== next.id)
+        throw conflict('vnic-taken', `vNIC "${vnic}" belongs to workload "${owner}"`, {
+          vnic,
+          workload: owner,
+        });
+  },
+  put: putWorkloadStatements,
+  remove: deleteWorkloadStatements,
+});

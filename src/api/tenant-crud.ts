@@ -1,0 +1,151 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { canonicalJson } from '../policy/canonical-json.js';
+import type { Tenant } from '../policy/types.js';
+import type { Db } from '../store/db.js';
+import type { Statement } from '../store/mutation.js';
+import type { AppEnv } from './context.js';
+import { router } from './context.js';
+import { badRequest, conflict, notFound } from './errors.js';
+import { AnyObject, ERRORS, jsonBody, ok, security } from './openapi-helpers.js';
+import { pageOf, readPage } from './pagination.js';
+import { PageQuery, TenantObjectParams, TenantParam, page } from './schemas/common.js';
+import { readableTenant, writeTenant } from './tenant-write.js';
+
+type Router = ReturnType<typeof router>;
+
+/** The storage and rules of one kind of tenant-owned object; the routes are the same for all. */
+export interface TenantObjectKind<T extends { id: string; app?: string | undefined }, B> {
+  kind: string;
+  plural: string;
+  body: z.ZodType<B>;
+  fromBody(id: string, body: B): T;
+  get(db: Db, tenant: string, id: string): Promise<T | null>;
+  list(db: Db, tenant: string, after: string | null, limit: number, c: Context<AppEnv>): Promise<T[]>;
+  /** throws a 4xx ApiError when `next` may not be stored as it is */
+  validate(db: Db, tenant: Tenant, next: T, before: T | null): Promise<void>;
+  put(db: Db, tenant: string, next: T): Statement[];
+  /** throws 409 when something still depends on the object */
+  assertDeletable?(db: Db, tenant: string, id: string): Promise<void>;
+  remove(db: Db, tenant: string, id: string): Statement[];
+  listQuery?: z.ZodObject;
+}
+
+export function assertNotAppOwned(obj: { app?: string | undefined } | null, kind: string, id: string) {
+  if (obj?.app)
+    throw conflict('owned-by-app', `${kind} "${id}" belongs to app "${obj.app}": change it through the app`, {
+      app: obj.app,
+    });
+}
+
+export function tenantCrud<T extends { id: string; app?: string | undefined }, B>(
+  spec: TenantObjectKind<T, B>,
+): Router {
+  const routes = router();
+  const itemPath = `/v1/tenants/{t}/${spec.plural}/{id}`;
+  const tags = [spec.plural];
+
+  routes.openapi(
+    createRoute({
+      method: 'put',
+      path: itemPath,
+      tags,
+      security,
+      description: `Creates or replaces ${spec.kind} {id} (idempotent). Honours If-Match.`,
+      request: { params: TenantObjectParams, body: jsonBody(spec.body) },
+      responses: { 200: ok(AnyObject), 201: ok(AnyObject, 'created'), ...ERRORS },
+    }),
+    async (c) => {
+      const { t, id } = c.req.valid('param');
+      const body = c.req.valid('json') as B & { id?: string };
+      if (body.id !== undefined && body.id !== id)
+        throw badRequest(`body.id: "${body.id}" differs from the path id "${id}"`);
+      let created = false;
+      const out = await writeTenant(c, t, async (tenant, db) => {
+        const before = await spec.get(db, t, id);
+        const next = spec.fromBody(id, body);
+        assertNotAppOwned(before, spec.kind, id);
+        if (before && canonicalJson(before) === canonicalJson(next)) return { unchanged: before };
+        await spec.validate(db, tenant, next, before);
+        created = before === null;
+        return {
+          result: next,
+          statements: spec.put(db, t, next),
+          audit: [{ action: before ? 'update' : 'create', kind: spec.kind, id, before, after: next }],
+        };
+      });
+      return c.json(out.result as object, created ? 201 : 200);
+    },
+  );
+
+  routes.openapi(
+    createRoute({
+      method: 'get',
+      path: itemPath,
+      tags,
+      security,
+      request: { params: TenantObjectParams },
+      responses: { 200: ok(AnyObject), ...ERRORS },
+    }),
+    async (c) => {
+      const { t, id } = c.req.valid('param');
+      const tenant = await readableTenant(c, t);
+      const found = await spec.get(c.get('db'), t, id);
+      if (!found) throw notFound(spec.kind, id);
+      c.header('ETag', `"${tenant.revision}"`);
+      return c.json(found as object, 200);
+    },
+  );
+
+  routes.openapi(
+    createRoute({
+      method: 'get',
+      path: `/v1/tenants/{t}/${spec.plural}`,
+      tags,
+      security,
+      request: {
+        params: TenantParam,
+        query: spec.listQuery ? PageQuery.extend(spec.listQuery.shape) : PageQuery,
+      },
+      responses: { 200: ok(page(AnyObject)), ...ERRORS },
+    }),
+    async (c) => {
+      const { t } = c.req.valid('param');
+      await readableTenant(c, t);
+      const { after, limit } = readPage(c.req.valid('query'));
+      const items = await spec.list(c.get('db'), t, after, limit, c);
+      return c.json(
+        pageOf(items, limit, (x) => x.id),
+        200,
+      );
+    },
+  );
+
+  routes.openapi(
+    createRoute({
+      method: 'delete',
+      path: itemPath,
+      tags,
+      security,
+      request: { params: TenantObjectParams },
+      responses: { 204: { description: 'deleted' }, ...ERRORS },
+    }),
+    async (c) => {
+      const { t, id } = c.req.valid('param');
+      await writeTenant(c, t, async (_tenant, db) => {
+        const before = await spec.get(db, t, id);
+        if (!before) throw notFound(spec.kind, id);
+        assertNotAppOwned(before, spec.kind, id);
+        await spec.assertDeletable?.(db, t, id);
+        return {
+          result: null,
+          statements: spec.remove(db, t, id),
+          audit: [{ action: 'delete', kind: spec.kind, id, before, after: null }],
+        };
+      });
+      return c.body(null, 204);
+    },
+  );
+
+  return routes;
+}

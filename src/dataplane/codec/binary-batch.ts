@@ -1,0 +1,113 @@
+import { BatchError, BatchTooLargeError } from './batch-errors.js';
+import { allocBatch, isIcmp, PROTO_TCP, type PacketBatch } from './packet-batch.js';
+import { bswap32, leWordsToBuffer, readLeWords } from './le-words.js';
+
+/** "OWP1" read as a little-endian u32. */
+export const PACKET_MAGIC = 0x3150574f;
+export const PACKET_HEADER_BYTES = 8;
+export const PACKET_RECORD_BYTES = 48;
+
+// Records are read as 12 little-endian u32 words:
+// 0 vnic | 1 dir, family, proto, flags (low byte first) | 2 sport, dport | 3 icmpId, len | 4-7 src | 8-11 dst
+const HEADER_WORDS = PACKET_HEADER_BYTES / 4;
+const RECORD_WORDS = PACKET_RECORD_BYTES / 4;
+
+function bad(i: number, field: string, detail: string): BatchError {
+  return new BatchError(i, field, detail);
+}
+
+/** Checks the header and length; returns the record count. */
+function readHeader(buf: ArrayBuffer, maxPackets: number): number {
+  const size = buf.byteLength;
+  if (size < PACKET_HEADER_BYTES) throw bad(-1, 'header', `${size} bytes is shorter than the 8-byte header`);
+  const view = new DataView(buf);
+  if (view.getUint32(0, true) !== PACKET_MAGIC) throw bad(-1, 'header.magic', 'is not "OWP1"');
+  const count = view.getUint32(4, true);
+  if (count > maxPackets) throw new BatchTooLargeError(count, maxPackets);
+  const expected = PACKET_HEADER_BYTES + PACKET_RECORD_BYTES * count;
+  if (size !== expected) throw bad(-1, 'length', `${size} bytes, expected 8 + 48 × ${count} = ${expected}`);
+  return count;
+}
+
+/**
+ * Decodes a binary packet batch without per-packet allocation. Throws BatchError naming the
+ * first bad record and field, or BatchTooLargeError when it holds more than maxPackets.
+ */
+export function decodeBinaryBatch(buf: ArrayBuffer, maxPackets: number): PacketBatch {
+  const count = readHeader(buf, maxPackets);
+  const w = readLeWords(buf);
+  const b = allocBatch(count);
+  const { vnic, dir, family, proto, flags, sport, dport, icmpId, len, src, dst } = b;
+  for (let i = 0, at = HEADER_WORDS; i < count; i++, at += RECORD_WORDS) {
+    const meta = w[at + 1]!;
+    const d = meta & 0xff;
+    const fam = (meta >>> 8) & 0xff;
+    const p = (meta >>> 16) & 0xff;
+    const ports = w[at + 2]!;
+    const idLen = w[at + 3]!;
+    if (d > 1) throw bad(i, 'dir', `${d} is not 0 (out) or 1 (in)`);
+    if (fam !== 4 && fam !== 6) throw bad(i, 'family', `${fam} is not 4 or 6`);
+    if (isIcmp(p)) {
+      if ((ports & 0xff00ff00) !== 0) {
+        const [field, what, v] =
+          ports & 0xff00 ? ['sport', 'type', ports & 0xffff] : ['dport', 'code', ports >>> 16];
+        throw bad(i, field, `ICMP ${what} ${v} is not in 0..255`);
+      }
+    } else if ((idLen & 0xffff) !== 0) {
+      throw bad(i, 'icmpId', `${idLen & 0xffff} must be 0 unless proto is ICMP (1) or ICMPv6 (58)`);
+    }
+    const o = i * 4;
+    src[o] = bswap32(w[at + 4]!);
+    dst[o] = bswap32(w[at + 8]!);
+    if (fam === 6) {
+      src[o + 1] = bswap32(w[at + 5]!);
+      src[o + 2] = bswap32(w[at + 6]!);
+      src[o + 3] = bswap32(w[at + 7]!);
+      dst[o + 1] = bswap32(w[at + 9]!);
+      dst[o + 2] = bswap32(w[at + 10]!);
+      dst[o + 3] = bswap32(w[at + 11]!);
+    } else {
+      if ((w[at + 5]! | w[at + 6]! | w[at + 7]!) !== 0)
+        throw bad(i, 'src', 'IPv4 padding bytes 20-31 not zero');
+      if ((w[at + 9]! | w[at + 10]! | w[at + 11]!) !== 0)
+        throw bad(i, 'dst', 'IPv4 padding bytes 36-47 not zero');
+    }
+    vnic[i] = w[at]!;
+    dir[i] = d;
+    family[i] = fam;
+    proto[i] = p;
+    // Flags on non-TCP packets are allowed and ignored.
+    flags[i] = p === PROTO_TCP ? meta >>> 24 : 0;
+    sport[i] = ports;
+    dport[i] = ports >>> 16;
+    icmpId[i] = idLen;
+    len[i] = idLen >>> 16;
+  }
+  return b;
+}
+
+export function encodeBinaryBatch(b: PacketBatch): ArrayBuffer {
+  const w = new Uint32Array(HEADER_WORDS + RECORD_WORDS * b.count);
+  w[0] = PACKET_MAGIC;
+  w[1] = b.count;
+  const { vnic, dir, family, proto, flags, sport, dport, icmpId, len, src, dst } = b;
+  for (let i = 0, at = HEADER_WORDS; i < b.count; i++, at += RECORD_WORDS) {
+    const fam = family[i]!;
+    const o = i * 4;
+    w[at] = vnic[i]!;
+    w[at + 1] = dir[i]! | (fam << 8) | (proto[i]! << 16) | (flags[i]! << 24);
+    w[at + 2] = sport[i]! | (dport[i]! << 16);
+    w[at + 3] = icmpId[i]! | (len[i]! << 16);
+    w[at + 4] = bswap32(src[o]!);
+    w[at + 8] = bswap32(dst[o]!);
+    if (fam === 6) {
+      w[at + 5] = bswap32(src[o + 1]!);
+      w[at + 6] = bswap32(src[o + 2]!);
+      w[at + 7] = bswap32(src[o + 3]!);
+      w[at + 9] = bswap32(dst[o + 1]!);
+      w[at + 10] = bswap32(dst[o + 2]!);
+      w[at + 11] = bswap32(dst[o + 3]!);
+    }
+  }
+  return leWordsToBuffer(w);
+}

@@ -1,0 +1,37 @@
+export { BatchError, BatchTooLargeError } from './batch-errors.js';
+export {
+  allocBatch,
+  DIR,
+  isIcmp,
+  PROTO_ICMP,
+  PROTO_ICMPV6,
+  PROTO_TCP,
+  type PacketBatch,
+} from './packet-batch.js';
+export { formatTcpFlags, parseTcpFlags, TCP_FLAG, TCP_FLAG_LETTERS } from './tcp-flags.js';
+export type { PacketFields } from './packet-fields.js';
+export { decodeJsonBatch, type JsonBatch, type JsonPacket, type VnicResolver } from './json-batch.js';
+export { packetsToBatch, type PacketInput } from './packet-input.js';
+export {
+  decodeBinaryBatch,
+  encodeBinaryBatch,
+  PACKET_HEADER_BYTES,
+  PACKET_MAGIC,
+  PACKET_RECORD_BYTES,
+} from './binary-batch.js';
+export {
+  ACTION,
+  allocVerdicts,
+  decodeBinaryVerdicts,
+  encodeBinaryVerdicts,
+  NO_RULE,
+  REASON,
+  VERDICT_HEADER_BYTES,
+  VERDICT_MAGIC,
+  VERDICT_RECORD_BYTES,
+  verdictsToJson,
+  type ActionName,
+  type JsonVerdict,
+  type ReasonName,
+  type VerdictBatch,
+} from './verdicts.js';

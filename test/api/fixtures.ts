@@ -1,0 +1,32 @@
+import { call, createTenant, issueToken, ok } from './client.js';
+
+export async function hypervisor(id: string) {
+  const r = await call('PUT', `/v1/hypervisors/${id}`, { body: { name: id } });
+  if (r.status !== 200 && r.status !== 201) throw new Error(`hypervisor ${id}: ${r.status}`);
+}
+
+export async function workload(
+  tenant: string,
+  id: string,
+  hv: string,
+  ips: string[],
+  extra: Record<string, unknown> = {},
+  token?: string,
+) {
+  return ok(
+    call('PUT', `/v1/tenants/${tenant}/workloads/${id}`, {
+      token,
+      body: { hypervisor: hv, vnics: [{ id: `${id}-eth0`, ips }], ...extra },
+    }),
+    201,
+  );
+}
+
+/** A tenant with an editor token and two hypervisors. */
+export async function tenantWithEditor(id: string, settings: Record<string, unknown> = {}) {
+  await createTenant(id, settings);
+  const editor = await issueToken('editor', { tenant: id });
+  await hypervisor('hv-1');
+  await hypervisor('hv-2');
+  return { editor };
+}
