@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'));
+  const classbench = (name: string) =>
+    readFileSync(path.join(import.meta.dirname, '..', 'shared', 'classbench', name), 'utf8');
   return {
     test: {
       projects: [
@@ -23,7 +26,14 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: './wrangler.toml' },
               miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: 'test-admin-token' },
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  ADMIN_TOKEN: 'test-admin-token',
+                  TEST_HOOKS: 'on',
+                  CLASSBENCH_RULES: classbench('acl1_1k'),
+                  CLASSBENCH_TRACE: classbench('acl1_1k_trace'),
+                  CLASSBENCH_FIRSTMATCH: classbench('acl1_1k_trace.firstmatch'),
+                },
               },
             }),
           ],

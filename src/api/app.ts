@@ -6,6 +6,7 @@ import { ApiError, errorBody } from './errors.js';
 import { docsPage } from './docs-page.js';
 import { appRoutes } from './routes/apps.js';
 import { auditRoutes } from './routes/audit.js';
+import { dataplaneRoutes } from './routes/dataplane.js';
 import { groupRoutes } from './routes/groups.js';
 import { hypervisorRoutes } from './routes/hypervisors.js';
 import { policyRoutes } from './routes/policies.js';
@@ -47,6 +48,7 @@ export function createApp() {
     policyRoutes,
     appRoutes,
     auditRoutes,
+    dataplaneRoutes,
   ];
   for (const routes of resources) app.route('/', routes);
 

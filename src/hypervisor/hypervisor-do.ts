@@ -1,4 +1,200 @@
 import { DurableObject } from 'cloudflare:workers';
+import type { CompiledRuleSet } from '../compiler/types.js';
+import {
+  BatchError,
+  BatchTooLargeError,
+  decodeBinaryBatch,
+  decodeJsonBatch,
+  encodeBinaryVerdicts,
+  verdictsToJson,
+  type JsonVerdict,
+  type PacketBatch,
+} from '../dataplane/codec/index.js';
+import { DataPlane, type FlowLogEntry, type RuleStats } from '../dataplane/processor/index.js';
 import type { Env } from '../env.js';
+import { FlowStore } from './flow-store.js';
+import { RuleSetStore } from './rule-set-store.js';
 
-export class HypervisorDO extends DurableObject<Env> {}
+/** Packets per batch; a larger batch is answered 413. */
+export const MAX_BATCH_PACKETS = 16384;
+const COUNTER_FLUSH_MS = 5000;
+/** vNIC handles are D1 autoincrement ids, so 0 names no vNIC. */
+const UNKNOWN_VNIC = 0;
+const IDLE_ALARM_MS = 60_000;
+
+export type BatchOutcome<T> =
+  | { ok: true; result: T }
+  | { ok: false; status: 400 | 413; code: string; message: string; index: number | null };
+
+export interface TenantRealization {
+  tenant: string;
+  revision: number;
+  hash: string;
+  rules: number;
+  vnics: number;
+  flows: number;
+}
+
+/**
+ * The data plane of one hypervisor: compiled rule sets of every tenant with vNICs here, the conntrack
+ * table, counters and flow log. Conntrack changes of a batch are written to SQLite in the same event as the
+ * batch, so the output gate releases the verdicts only once they are durable.
+ */
+export class HypervisorDO extends DurableObject<Env> {
+  #plane = new DataPlane();
+  #flows: FlowStore;
+  #ruleSets: RuleSetStore;
+  #revisions = new Map<string, number>();
+  #countersFlushedAt = 0;
+  #clockOffsetMs = 0;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#flows = new FlowStore(ctx.storage.sql);
+    this.#ruleSets = new RuleSetStore(ctx.storage.sql);
+    ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)');
+    void ctx.blockConcurrencyWhile(async () => this.#load());
+  }
+
+  #now(): number {
+    return Date.now() + this.#clockOffsetMs;
+  }
+
+  #load(): void {
+    this.#clockOffsetMs = Number(this.#kv('clockOffsetMs') ?? 0);
+    for (const rs of this.#ruleSets.loadAll()) {
+      this.#plane.applyRuleSet(rs);
+      this.#revisions.set(rs.tenant, rs.revision);
+    }
+    const counters = this.#kv('counters');
+    if (counters) this.#plane.importCounters(JSON.parse(counters));
+    const moved = this.#kv('moved');
+    if (moved) for (const h of JSON.parse(moved) as number[]) this.#plane.setMoved(h, true);
+    const records = this.#flows.loadAll();
+    if (records.length) this.#plane.conntrack.importRecords(records.buffer as ArrayBuffer);
+    this.#plane.conntrack.expire(Math.floor(this.#now() / 1000));
+    this.#plane.conntrack.takeDirty();
+  }
+
+  #kv(key: string): string | null {
+    const row = this.ctx.storage.sql.exec<{ v: string }>('SELECT v FROM kv WHERE k = ?', key).toArray()[0];
+    return row ? row.v : null;
+  }
+
+  #setKv(key: string, value: string): void {
+    this.ctx.storage.sql.exec('INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)', key, value);
+  }
+
+  #persist(force = false): void {
+    const { upserts, deletes } = this.#plane.conntrack.takeDirty();
+    this.#flows.apply(upserts, deletes);
+    const now = this.#now();
+    if (force || now - this.#countersFlushedAt >= COUNTER_FLUSH_MS) {
+      this.#setKv('counters', JSON.stringify(this.#plane.exportCounters()));
+      this.#countersFlushedAt = now;
+    }
+  }
+
+  async #armAlarm(): Promise<void> {
+    const next = this.#plane.conntrack.nextExpiry();
+    const now = this.#now();
+    const at = Number.isFinite(next)
+      ? Math.min(next * 1000 + 1000, now + IDLE_ALARM_MS)
+      : now + IDLE_ALARM_MS;
+    const current = await this.ctx.storage.getAlarm();
+    const wall = at - this.#clockOffsetMs;
+    if (current === null || current > wall) await this.ctx.storage.setAlarm(Math.max(wall, Date.now() + 10));
+  }
+
+  /** Installs a tenant's compiled rule set; an older revision than the one in force is ignored. */
+  async applyRuleSet(rs: CompiledRuleSet): Promise<TenantRealization> {
+    const current = this.#revisions.get(rs.tenant);
+    if (current === undefined || rs.revision >= current) {
+      this.#plane.applyRuleSet(rs);
+      this.#ruleSets.put(rs);
+      this.#revisions.set(rs.tenant, rs.revision);
+      this.#persist(true);
+    }
+    return this.#summary(rs.tenant)!;
+  }
+
+  async removeTenant(tenant: string): Promise<void> {
+    this.#plane.removeTenant(tenant);
+    this.#ruleSets.remove(tenant);
+    this.#revisions.delete(tenant);
+    this.#persist(true);
+  }
+
+  #summary(tenant: string): TenantRealization | undefined {
+    return this.#plane.tenantSummaries().find((s) => s.tenant === tenant);
+  }
+
+  async status(): Promise<TenantRealization[]> {
+    return this.#plane.tenantSummaries();
+  }
+
+  #run<T>(decode: () => PacketBatch, encode: (b: PacketBatch) => T): BatchOutcome<T> {
+    let batch: PacketBatch;
+    try {
+      batch = decode();
+    } catch (err) {
+      if (err instanceof BatchTooLargeError)
+        return { ok: false, status: 413, code: 'batch-too-large', message: err.message, index: null };
+      if (err instanceof BatchError)
+        return { ok: false, status: 400, code: 'bad-batch', message: err.message, index: err.index };
+      throw err;
+    }
+    const result = encode(batch);
+    this.#persist();
+    void this.#armAlarm();
+    return { ok: true, result };
+  }
+
+  /** Unknown names map to handle 0, which no vNIC has: judged `drop` / `unknown-vnic` like any stranger. */
+  #resolveVnic(id: string, tenant: string | undefined): number | string {
+    const found = this.#plane.resolveVnic(id, tenant);
+    return typeof found === 'string' && found.startsWith('unknown') ? UNKNOWN_VNIC : found;
+  }
+
+  async processJson(body: unknown): Promise<BatchOutcome<{ verdicts: JsonVerdict[] }>> {
+    return this.#run(
+      () => decodeJsonBatch(body, (id, tenant) => this.#resolveVnic(id, tenant), MAX_BATCH_PACKETS),
+      (batch) => {
+        const v = this.#plane.process(batch, this.#now());
+        return { verdicts: verdictsToJson(v, (h) => this.#plane.ruleRef(h)) };
+      },
+    );
+  }
+
+  async processBinary(buf: ArrayBuffer): Promise<BatchOutcome<ArrayBuffer>> {
+    return this.#run(
+      () => decodeBinaryBatch(buf, MAX_BATCH_PACKETS),
+      (batch) => encodeBinaryVerdicts(this.#plane.process(batch, this.#now())),
+    );
+  }
+
+  async ruleStats(tenant: string, policy?: string): Promise<RuleStats[]> {
+    return this.#plane.ruleStats(tenant, policy);
+  }
+
+  async flowLog(filter: Parameters<DataPlane['flowLog']>[0]): Promise<FlowLogEntry[]> {
+    return this.#plane.flowLog(filter);
+  }
+
+  override async alarm(): Promise<void> {
+    this.#plane.conntrack.expire(Math.floor(this.#now() / 1000));
+    this.#persist(true);
+    if (this.#plane.conntrack.size > 0) await this.#armAlarm();
+  }
+
+  /** Test hook (only with TEST_HOOKS=on): moves this object's clock forward, as time passing would. */
+  async advanceClock(seconds: number): Promise<void> {
+    if (this.env.TEST_HOOKS !== 'on') throw new Error('test hooks are off');
+    this.#clockOffsetMs += seconds * 1000;
+    this.#setKv('clockOffsetMs', String(this.#clockOffsetMs));
+  }
+
+  async flowCount(): Promise<{ memory: number; stored: number }> {
+    return { memory: this.#plane.conntrack.size, stored: this.#flows.count() };
+  }
+}

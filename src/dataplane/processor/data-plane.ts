@@ -1,0 +1,262 @@
+import type { CompiledRuleSet } from '../../compiler/types.js';
+import {
+  ACTION,
+  allocVerdicts,
+  NO_RULE,
+  REASON,
+  type PacketBatch,
+  type VerdictBatch,
+} from '../codec/index.js';
+import { ConntrackTable, NO_FLOW, isIcmpEchoReply, isIcmpEchoRequest } from '../conntrack/index.js';
+import { readCounterSnapshot, type CounterSnapshot } from './counter-snapshot.js';
+import { FlowLog, type FlowLogEntry, type FlowLogFilter } from './flow-log.js';
+import { flowRuleHandle } from './flow-rule-word.js';
+import { revalidateFlows } from './revalidate-flows.js';
+import { RuleCounters, type RuleStats } from './rule-counters.js';
+import { RuleDecision } from './rule-decision.js';
+import { RuleHandles, type RuleRef } from './rule-handles.js';
+import { buildTenantState, type TenantState, type VnicState } from './tenant-state.js';
+
+const DENSE_HANDLES = 65536;
+
+export interface DataPlaneOptions {
+  /** rule decisions kept for flowLog() (default 4096) */
+  flowLogCapacity?: number;
+  conntrack?: ConntrackTable;
+}
+
+export interface TenantSummary {
+  tenant: string;
+  revision: number;
+  hash: string;
+  rules: number;
+  vnics: number;
+  flows: number;
+}
+
+/**
+ * The data plane of one hypervisor: several tenants' compiled rule sets and one conntrack table
+ * shared by all, keyed by the global vNIC handle so tenants with overlapping addresses stay apart.
+ * Pure: no I/O; the Durable Object persists conntrack (takeDirty) and exportCounters().
+ */
+export class DataPlane {
+  readonly conntrack: ConntrackTable;
+  readonly #tenants = new Map<string, TenantState>();
+  readonly #vnics = new Map<number, VnicState>();
+  /** #vnics again, indexed by handle for handles below DENSE_HANDLES: the per-packet lookup */
+  #dense: (VnicState | undefined)[] = [];
+  /** moved vNIC handles, also those no rule set lists any more */
+  readonly #moved = new Set<number>();
+  #byName: Map<string, VnicState[]> | null = null;
+  readonly #handles = new RuleHandles();
+  readonly #counters = new RuleCounters();
+  readonly #log: FlowLog;
+  readonly #decision: RuleDecision;
+
+  constructor(opts: DataPlaneOptions = {}) {
+    this.conntrack = opts.conntrack ?? new ConntrackTable();
+    this.#log = new FlowLog(opts.flowLogCapacity ?? 4096);
+    this.#decision = new RuleDecision(this.conntrack, this.#counters, this.#log);
+  }
+
+  /**
+   * Installs or replaces one tenant's rules and vNICs. With the tenant's revalidateOnChange and a
+   * changed hash, flows of its vNICs the new rules no longer allow are cut; returns how many.
+   */
+  applyRuleSet(rs: CompiledRuleSet): { revalidated: number } {
+    const previous = this.#tenants.get(rs.tenant);
+    const tenant = buildTenantState(rs, this.#handles, (h) => this.#moved.has(h));
+    this.#counters.reserve(this.#handles.size);
+    if (previous) this.#unlinkVnics(previous);
+    this.#tenants.set(rs.tenant, tenant);
+    for (const v of tenant.vnics) this.#vnics.set(v.handle, v);
+    this.#indexChanged();
+    const changed = previous?.hash !== rs.hash;
+    return {
+      revalidated: tenant.revalidateOnChange && changed ? revalidateFlows(this.conntrack, tenant) : 0,
+    };
+  }
+
+  /** Forgets a tenant's rules and vNICs; its flows, rule handles and counters stay (flows expire). */
+  removeTenant(tenant: string): void {
+    const state = this.#tenants.get(tenant);
+    if (!state) return;
+    this.#unlinkVnics(state);
+    this.#tenants.delete(tenant);
+    this.#indexChanged();
+  }
+
+  tenantSummaries(): TenantSummary[] {
+    return [...this.#tenants.values()].map((t) => ({
+      tenant: t.name,
+      revision: t.revision,
+      hash: t.hash,
+      rules: t.rules.length,
+      vnics: t.vnics.length,
+      flows: t.vnics.reduce((n, v) => n + this.conntrack.countByVnic(v.handle), 0),
+    }));
+  }
+
+  /** The global handle of a vNIC by id, or why not (a VnicResolver for decodeJsonBatch). */
+  resolveVnic(id: string, tenant: string | undefined): number | string {
+    const named = (this.#byName ??= this.#indexByName()).get(id) ?? [];
+    const candidates = tenant === undefined ? named : named.filter((v) => v.label.tenant === tenant);
+    if (candidates.length === 1) return candidates[0]!.handle;
+    if (candidates.length > 1) return `vNIC ${id} exists in several tenants: give tenant`;
+    return tenant === undefined
+      ? `unknown vNIC ${id} on this hypervisor`
+      : `unknown vNIC ${id} of tenant ${tenant} on this hypervisor`;
+  }
+
+  /** One verdict per packet, in order. `nowMs` drives conntrack expiry (seconds) and the flow log. */
+  process(batch: PacketBatch, nowMs: number): VerdictBatch {
+    const out = allocVerdicts(batch.count);
+    const now = Math.floor(nowMs / 1000);
+    const ct = this.conntrack;
+    const counters = this.#counters;
+    const dense = this.#dense;
+    const { vnic: vnics, dir, family, proto, flags, sport, dport, icmpId, len, src, dst } = batch;
+    let lastHandle = -1;
+    let vnic: VnicState | undefined;
+    for (let i = 0; i < batch.count; i++) {
+      const handle = vnics[i]!;
+      if (handle !== lastHandle) {
+        vnic = handle < dense.length ? dense[handle] : this.#vnics.get(handle);
+        lastHandle = handle;
+      }
+      if (vnic === undefined || vnic.moved) {
+        out.action[i] = ACTION.drop;
+        out.reason[i] = this.#moved.has(handle) ? REASON.moved : REASON['unknown-vnic'];
+        continue;
+      }
+      const tenant = vnic.tenant;
+      const fam = family[i]!;
+      const p = proto[i]!;
+      const w = i << 2;
+      if (dir[i] === 0 && tenant.spoofGuard && !vnic.owned.has(src, w, fam)) {
+        out.action[i] = ACTION.drop;
+        out.reason[i] = REASON.spoof;
+        continue;
+      }
+      let ref = NO_FLOW;
+      if (p === 1 || p === 58) {
+        const type = sport[i]!;
+        const f = fam === 4 ? 4 : 6;
+        if (isIcmpEchoRequest(f, type) || isIcmpEchoReply(f, type)) {
+          ref =
+            fam === 4
+              ? ct.lookupEcho4(handle, p, src[w]!, dst[w]!, icmpId[i]!)
+              : ct.lookupEcho6(handle, p, src, w, dst, w, icmpId[i]!);
+        }
+      } else {
+        ref =
+          fam === 4
+            ? ct.lookup4(handle, p, src[w]!, dst[w]!, sport[i]!, dport[i]!)
+            : ct.lookup6(handle, p, src, w, dst, w, sport[i]!, dport[i]!);
+      }
+      if (ref !== NO_FLOW) {
+        const rule = flowRuleHandle(ct.ruleOf(ref));
+        const result = ct.update(ref, flags[i]!, now, tenant.timeouts);
+        if (result === 'established') {
+          counters.packet(rule, len[i]!);
+          out.rule[i] = rule;
+          out.reason[i] = REASON.established;
+          continue;
+        }
+        if (result === 'invalid') {
+          out.action[i] = ACTION.drop;
+          out.reason[i] = REASON.invalid;
+          out.rule[i] = rule;
+          continue;
+        }
+      }
+      this.#decision.decide(batch, i, vnic, now, nowMs, out);
+    }
+    return out;
+  }
+
+  /** The names behind a rule handle (also accepts a flow's rule word, see flow-rule-word.ts). */
+  ruleRef(handle: number): RuleRef | undefined {
+    return handle === NO_RULE ? undefined : this.#handles.ref(flowRuleHandle(handle >>> 0));
+  }
+
+  /** Counters of the tenant's rules: those installed now in evaluation order, then retired ones. */
+  ruleStats(tenant: string, policy?: string): RuleStats[] {
+    const installed = this.#tenants.get(tenant)?.ruleHandles ?? [];
+    const order = [...new Set([...installed, ...this.#handles.ofTenant(tenant)])];
+    const out: RuleStats[] = [];
+    for (const handle of order) {
+      const ref = this.#handles.ref(handle)!;
+      if (policy !== undefined && ref.policy !== policy) continue;
+      const c = this.#counters;
+      out.push({
+        policy: ref.policy,
+        rule: ref.rule,
+        hits: c.hits[handle]!,
+        packets: c.packets[handle]!,
+        bytes: c.bytes[handle]!,
+        sessions: c.sessions[handle]!,
+      });
+    }
+    return out;
+  }
+
+  /** Decisions of logging rules, newest first. */
+  flowLog(filter: FlowLogFilter = {}): FlowLogEntry[] {
+    return this.#log.read(filter, (h) => this.#handles.ref(h));
+  }
+
+  /** Marks a vNIC as migrated away (its packets get `moved`) or back. */
+  setMoved(vnicHandle: number, moved: boolean): void {
+    const handle = vnicHandle >>> 0;
+    if (moved) this.#moved.add(handle);
+    else this.#moved.delete(handle);
+    const vnic = this.#vnics.get(handle);
+    if (vnic) vnic.moved = moved;
+  }
+
+  isMoved(vnicHandle: number): boolean {
+    return this.#moved.has(vnicHandle >>> 0);
+  }
+
+  /** Rule handles and counters as structured-clonable data; restore with importCounters. */
+  exportCounters(): CounterSnapshot {
+    const rules = this.#handles.list().map((r): [string, string, string] => [r.tenant, r.policy, r.rule]);
+    return { version: 1, rules, ...this.#counters.columns(rules.length) };
+  }
+
+  /**
+   * Restores handles and counters (replacing counters of the listed handles). Call it before the
+   * first applyRuleSet: persisted flows name rules by handle, so handles cannot be renumbered.
+   */
+  importCounters(data: unknown): void {
+    const snapshot = readCounterSnapshot(data);
+    this.#handles.restore(snapshot.rules.map(([tenant, policy, rule]) => ({ tenant, policy, rule })));
+    this.#counters.load(snapshot);
+  }
+
+  #unlinkVnics(tenant: TenantState): void {
+    for (const v of tenant.vnics) {
+      if (this.#vnics.get(v.handle) === v) this.#vnics.delete(v.handle);
+    }
+  }
+
+  #indexChanged(): void {
+    this.#byName = null;
+    let size = 0;
+    for (const handle of this.#vnics.keys()) if (handle < DENSE_HANDLES) size = Math.max(size, handle + 1);
+    const dense = new Array<VnicState | undefined>(size).fill(undefined);
+    for (const [handle, v] of this.#vnics) if (handle < size) dense[handle] = v;
+    this.#dense = dense;
+  }
+
+  #indexByName(): Map<string, VnicState[]> {
+    const index = new Map<string, VnicState[]>();
+    for (const v of this.#vnics.values()) {
+      const list = index.get(v.id);
+      if (list) list.push(v);
+      else index.set(v.id, [v]);
+    }
+    return index;
+  }
+}

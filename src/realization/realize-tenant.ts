@@ -1,0 +1,50 @@
+import { affectedHypervisors } from '../compiler/affected-hypervisors.js';
+import { compileRuleSet } from '../compiler/compile-rule-set.js';
+import type { Env } from '../env.js';
+import { resolveGroups } from '../policy/group-resolver.js';
+import { openDb } from '../store/db.js';
+import { loadTenantState } from '../store/tenant-state.js';
+import { getTenant } from '../store/tenants.js';
+
+export interface RealizationResult {
+  tenant: string;
+  revision: number;
+  /** hypervisors that now hold the tenant's rule set */
+  hypervisors: string[];
+  /** hypervisors the tenant was removed from */
+  removed: string[];
+}
+
+export function hypervisorStub(env: Env, hypervisor: string) {
+  return env.HYPERVISOR.get(env.HYPERVISOR.idFromName(hypervisor));
+}
+
+/**
+ * Compiles the tenant's current policy and inventory for every hypervisor hosting its workloads and pushes
+ * each rule set to that hypervisor's object; hypervisors that no longer host any drop the tenant.
+ */
+export async function realizeTenant(
+  env: Env,
+  tenantId: string,
+  previous: readonly string[],
+): Promise<RealizationResult> {
+  const db = openDb(env.DB);
+  const tenant = await getTenant(db, tenantId);
+  if (!tenant) {
+    await Promise.all(previous.map((h) => hypervisorStub(env, h).removeTenant(tenantId)));
+    return { tenant: tenantId, revision: 0, hypervisors: [], removed: [...previous] };
+  }
+  const { state, vnicHandles } = await loadTenantState(db, tenant);
+  const resolved = resolveGroups(state.workloads, state.groups);
+  const hypervisors = affectedHypervisors(state);
+  const removed = previous.filter((h) => !hypervisors.includes(h));
+  await Promise.all([
+    ...hypervisors.map((hypervisor) =>
+      hypervisorStub(env, hypervisor).applyRuleSet(
+        compileRuleSet({ state, hypervisor, vnicHandles, resolved }),
+      ),
+    ),
+    ...removed.map((h) => hypervisorStub(env, h).removeTenant(tenantId)),
+  ]);
+  return { tenant: tenantId, revision: tenant.revision, hypervisors, removed };
+}
