@@ -8,6 +8,7 @@ import { appRoutes } from './routes/apps.js';
 import { auditRoutes } from './routes/audit.js';
 import { dataplaneRoutes } from './routes/dataplane.js';
 import { groupRoutes } from './routes/groups.js';
+import { migrationRoutes } from './routes/migrations.js';
 import { hypervisorRoutes } from './routes/hypervisors.js';
 import { policyRoutes } from './routes/policies.js';
 import { serviceRoutes } from './routes/services.js';
@@ -49,6 +50,7 @@ export function createApp() {
     appRoutes,
     auditRoutes,
     dataplaneRoutes,
+    migrationRoutes,
   ];
   for (const routes of resources) app.route('/', routes);
 

@@ -10,7 +10,12 @@ import {
   type JsonVerdict,
   type PacketBatch,
 } from '../dataplane/codec/index.js';
-import { DataPlane, type FlowLogEntry, type RuleStats } from '../dataplane/processor/index.js';
+import {
+  DataPlane,
+  type FlowLogEntry,
+  type FlowTransfer,
+  type RuleStats,
+} from '../dataplane/processor/index.js';
 import type { Env } from '../env.js';
 import { FlowStore } from './flow-store.js';
 import { RuleSetStore } from './rule-set-store.js';
@@ -25,6 +30,12 @@ const IDLE_ALARM_MS = 60_000;
 export type BatchOutcome<T> =
   | { ok: true; result: T }
   | { ok: false; status: 400 | 413; code: string; message: string; index: number | null };
+
+export interface MovedVnic {
+  handle: number;
+  tenant: string;
+  id: string;
+}
 
 export interface TenantRealization {
   tenant: string;
@@ -45,7 +56,11 @@ export class HypervisorDO extends DurableObject<Env> {
   #flows: FlowStore;
   #ruleSets: RuleSetStore;
   #revisions = new Map<string, number>();
+  /** vNICs that migrated away, by tenant and id, so JSON packets naming them still get `moved` */
+  #movedByName = new Map<string, MovedVnic>();
   #countersFlushedAt = 0;
+  /** vNICs whose flows arrived by migration in this object's lifetime (prepare must not re-freeze them) */
+  #imported = new Set<number>();
   #clockOffsetMs = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -62,18 +77,30 @@ export class HypervisorDO extends DurableObject<Env> {
 
   #load(): void {
     this.#clockOffsetMs = Number(this.#kv('clockOffsetMs') ?? 0);
+    // rule handles first: persisted flows name rules by handle
+    const counters = this.#kv('counters');
+    if (counters) this.#plane.importCounters(JSON.parse(counters));
     for (const rs of this.#ruleSets.loadAll()) {
       this.#plane.applyRuleSet(rs);
       this.#revisions.set(rs.tenant, rs.revision);
     }
-    const counters = this.#kv('counters');
-    if (counters) this.#plane.importCounters(JSON.parse(counters));
     const moved = this.#kv('moved');
-    if (moved) for (const h of JSON.parse(moved) as number[]) this.#plane.setMoved(h, true);
+    if (moved) for (const v of JSON.parse(moved) as MovedVnic[]) this.#markMoved(v, true);
     const records = this.#flows.loadAll();
     if (records.length) this.#plane.conntrack.importRecords(records.buffer as ArrayBuffer);
     this.#plane.conntrack.expire(Math.floor(this.#now() / 1000));
     this.#plane.conntrack.takeDirty();
+  }
+
+  #markMoved(v: MovedVnic, moved: boolean): void {
+    this.#plane.setMoved(v.handle, moved);
+    const key = `${v.tenant}\u0000${v.id}`;
+    if (moved) this.#movedByName.set(key, v);
+    else this.#movedByName.delete(key);
+  }
+
+  #saveMoved(): void {
+    this.#setKv('moved', JSON.stringify([...this.#movedByName.values()]));
   }
 
   #kv(key: string): string | null {
@@ -153,7 +180,11 @@ export class HypervisorDO extends DurableObject<Env> {
   /** Unknown names map to handle 0, which no vNIC has: judged `drop` / `unknown-vnic` like any stranger. */
   #resolveVnic(id: string, tenant: string | undefined): number | string {
     const found = this.#plane.resolveVnic(id, tenant);
-    return typeof found === 'string' && found.startsWith('unknown') ? UNKNOWN_VNIC : found;
+    if (typeof found !== 'string' || !found.startsWith('unknown')) return found;
+    const moved = [...this.#movedByName.values()].filter(
+      (v) => v.id === id && (!tenant || v.tenant === tenant),
+    );
+    return moved.length === 1 ? moved[0]!.handle : UNKNOWN_VNIC;
   }
 
   async processJson(body: unknown): Promise<BatchOutcome<{ verdicts: JsonVerdict[] }>> {
@@ -179,6 +210,48 @@ export class HypervisorDO extends DurableObject<Env> {
 
   async flowLog(filter: Parameters<DataPlane['flowLog']>[0]): Promise<FlowLogEntry[]> {
     return this.#plane.flowLog(filter);
+  }
+
+  /** Migration, destination: rules for the incoming vNICs, which answer `moved` until their flows arrive. */
+  async prepareIncoming(rs: CompiledRuleSet, incoming: MovedVnic[]): Promise<void> {
+    await this.applyRuleSet(rs);
+    for (const v of incoming) if (!this.#imported.has(v.handle)) this.#markMoved(v, true);
+    this.#saveMoved();
+  }
+
+  /** Migration, source: from now on these vNICs answer `moved`; their flows stay until released. */
+  async freeze(vnics: MovedVnic[]): Promise<number> {
+    for (const v of vnics) this.#markMoved(v, true);
+    this.#saveMoved();
+    return vnics.reduce((n, v) => n + this.#plane.conntrack.countByVnic(v.handle), 0);
+  }
+
+  async exportFlows(handles: number[]): Promise<FlowTransfer> {
+    return this.#plane.exportFlows(handles);
+  }
+
+  /** Migration, destination: takes the flows (idempotent) and starts judging the vNICs' packets. */
+  async importFlows(vnics: MovedVnic[], transfer: FlowTransfer): Promise<number> {
+    const applied = this.#plane.importFlows(transfer, this.#now());
+    for (const v of vnics) {
+      this.#markMoved(v, false);
+      this.#imported.add(v.handle);
+    }
+    this.#saveMoved();
+    this.#persist(true);
+    void this.#armAlarm();
+    return applied;
+  }
+
+  /** Migration, source: drops its copy of the moved flows; the vNICs keep answering `moved`. */
+  async releaseFlows(handles: number[]): Promise<number> {
+    const released = this.#plane.releaseFlows(handles);
+    this.#persist(true);
+    return released;
+  }
+
+  async flowsOf(handles: number[]): Promise<number> {
+    return handles.reduce((n, h) => n + this.#plane.conntrack.countByVnic(h), 0);
   }
 
   override async alarm(): Promise<void> {

@@ -204,6 +204,7 @@ export const migrations = sqliteTable(
     source: text('source').notNull(),
     target: text('target').notNull(),
     state: text('state').notNull(),
+    step: text('step'),
     flowsMoved: integer('flows_moved').notNull().default(0),
     error: text('error'),
     createdAt: createdAt(),

@@ -191,3 +191,43 @@ export function deleteWorkloadStatements(db: Db, tenant: string, id: string): St
 }
 
 export type { VnicRow };
+
+export interface HostedVnic {
+  handle: number;
+  tenant: string;
+  workload: string;
+  vnic: string;
+}
+
+/** The vNICs of every tenant's workloads on one hypervisor, with their data-plane handles. */
+export async function vnicsOnHypervisor(db: Db, hypervisor: string): Promise<HostedVnic[]> {
+  return db
+    .select({ handle: vnics.handle, tenant: vnics.tenant, workload: vnics.workload, vnic: vnics.id })
+    .from(vnics)
+    .innerJoin(workloads, and(eq(workloads.tenant, vnics.tenant), eq(workloads.id, vnics.workload)))
+    .where(eq(workloads.hypervisor, hypervisor))
+    .orderBy(asc(vnics.handle))
+    .all();
+}
+
+/** The vNICs of one workload with their handles. */
+export async function vnicsOfWorkload(db: Db, tenant: string, workload: string) {
+  return db
+    .select({ handle: vnics.handle, id: vnics.id })
+    .from(vnics)
+    .where(and(eq(vnics.tenant, tenant), eq(vnics.workload, workload)))
+    .orderBy(asc(vnics.position))
+    .all();
+}
+
+export function moveWorkloadStatement(
+  db: Db,
+  tenant: string,
+  workload: string,
+  hypervisor: string,
+): Statement {
+  return db
+    .update(workloads)
+    .set({ hypervisor })
+    .where(and(eq(workloads.tenant, tenant), eq(workloads.id, workload)));
+}

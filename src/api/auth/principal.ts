@@ -39,3 +39,9 @@ export function assertHypervisorAgent(p: Principal, hypervisor: string): void {
   if (p.role === 'agent') throw notFound('hypervisor', hypervisor);
   throw forbidden('only the agent of this hypervisor may send its packets');
 }
+
+/** Moving workloads: editors, and inventory systems reporting a move. */
+export function assertTenantMigrate(p: Principal, tenant: string): void {
+  if (!inTenantScope(p, tenant)) throw notFound('tenant', tenant);
+  if (p.role === 'auditor') throw forbidden('auditors cannot migrate workloads');
+}

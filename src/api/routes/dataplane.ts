@@ -3,6 +3,7 @@ import { hypervisorStub } from '../../realization/realize-tenant.js';
 import { getHypervisor } from '../../store/hypervisors.js';
 import { getPolicy } from '../../store/policies.js';
 import { getTenant, listTenants } from '../../store/tenants.js';
+import { vnicsOnHypervisor } from '../../store/workloads.js';
 import { assertHypervisorAgent, assertRole, assertTenantRead } from '../auth/principal.js';
 import { router } from '../context.js';
 import { ApiError, badRequest, notFound, tooLarge } from '../errors.js';
@@ -73,6 +74,30 @@ dataplaneRoutes.openapi(
     const out = await stub.processJson(parsed);
     if (!out.ok) throw new ApiError(out.status, out.code, out.message, { index: out.index });
     return c.json(out.result, 200);
+  },
+);
+
+dataplaneRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/hypervisors/{h}/vnics',
+    tags: ['data plane'],
+    security,
+    description: 'The vNICs hosted here with their numeric handles, as binary packet records name them.',
+    request: { params: Param },
+    responses: { 200: ok(AnyObject), ...ERRORS },
+  }),
+  async (c) => {
+    const { h } = c.req.valid('param');
+    const p = c.get('principal');
+    if (p.role === 'agent') assertHypervisorAgent(p, h);
+    else assertRole(p, 'admin', 'auditor');
+    const db = c.get('db');
+    if (!(await getHypervisor(db, h))) throw notFound('hypervisor', h);
+    const items = (await vnicsOnHypervisor(db, h)).filter(
+      (v) => p.role !== 'auditor' || p.tenant === null || p.tenant === v.tenant,
+    );
+    return c.json({ items, nextCursor: null }, 200);
   },
 );
 

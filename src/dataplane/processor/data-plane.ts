@@ -11,6 +11,7 @@ import { ConntrackTable, NO_FLOW, isIcmpEchoReply, isIcmpEchoRequest } from '../
 import { readCounterSnapshot, type CounterSnapshot } from './counter-snapshot.js';
 import { FlowLog, type FlowLogEntry, type FlowLogFilter } from './flow-log.js';
 import { flowRuleHandle } from './flow-rule-word.js';
+import { packTransfer, unpackTransfer, type FlowTransfer } from './flow-transfer.js';
 import { revalidateFlows } from './revalidate-flows.js';
 import { RuleCounters, type RuleStats } from './rule-counters.js';
 import { RuleDecision } from './rule-decision.js';
@@ -217,6 +218,26 @@ export class DataPlane {
 
   isMoved(vnicHandle: number): boolean {
     return this.#moved.has(vnicHandle >>> 0);
+  }
+
+  /** The flows of these vNICs, with their rules by name (migration: freeze, then export). */
+  exportFlows(vnicHandles: readonly number[]): FlowTransfer {
+    return packTransfer(
+      vnicHandles.map((h) => this.conntrack.exportVnic(h)),
+      (h) => this.#handles.ref(h),
+    );
+  }
+
+  /** Imports migrated flows; idempotent (a flow imported twice is kept once). Returns the flows applied. */
+  importFlows(transfer: FlowTransfer, nowMs: number): number {
+    const records = unpackTransfer(transfer, (r) => this.#handles.intern(r.tenant, r.policy, r.rule));
+    this.#counters.reserve(this.#handles.size);
+    return this.conntrack.importRecords(records, Math.floor(nowMs / 1000));
+  }
+
+  /** Forgets the flows of these vNICs (the source's copy after a migration). */
+  releaseFlows(vnicHandles: readonly number[]): number {
+    return vnicHandles.reduce((n, h) => n + this.conntrack.deleteByVnic(h), 0);
   }
 
   /** Rule handles and counters as structured-clonable data; restore with importCounters. */

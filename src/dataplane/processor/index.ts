@@ -4,3 +4,4 @@ export type { RuleStats } from './rule-counters.js';
 export type { FlowLogEntry, FlowLogFilter } from './flow-log.js';
 export type { CounterSnapshot } from './counter-snapshot.js';
 export { FLOW_OPENED_IN, flowOpenedDir, flowRuleHandle, flowRuleWord } from './flow-rule-word.js';
+export * from './flow-transfer.js';

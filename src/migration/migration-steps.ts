@@ -1,0 +1,87 @@
+import { compileRuleSet } from '../compiler/compile-rule-set.js';
+import type { Env } from '../env.js';
+import type { MovedVnic } from '../hypervisor/hypervisor-do.js';
+import { hypervisorStub } from '../realization/realize-tenant.js';
+import { openDb } from '../store/db.js';
+import { commitTenantChange } from '../store/mutation.js';
+import { loadTenantState } from '../store/tenant-state.js';
+import { getTenant } from '../store/tenants.js';
+import { getWorkload, moveWorkloadStatement } from '../store/workloads.js';
+
+export const STEPS = ['prepare', 'freeze', 'import', 'inventory', 'release'] as const;
+export type Step = (typeof STEPS)[number];
+
+export interface MigrationPlan {
+  id: string;
+  tenant: string;
+  workload: string;
+  from: string;
+  to: string;
+  vnics: MovedVnic[];
+}
+
+/**
+ * The steps of a flow-state migration. Each is idempotent, so the coordinator may run any of them again
+ * after a crash or a failure: at every instant a flow is judged by at most one hypervisor object.
+ */
+export async function runStep(env: Env, plan: MigrationPlan, step: Step): Promise<{ flowsMoved?: number }> {
+  const source = hypervisorStub(env, plan.from);
+  const destination = hypervisorStub(env, plan.to);
+  const handles = plan.vnics.map((v) => v.handle);
+  switch (step) {
+    case 'prepare': {
+      // the destination gets the tenant's rules as they will be with the workload there
+      const db = openDb(env.DB);
+      const tenant = await getTenant(db, plan.tenant);
+      if (!tenant) throw new Error(`tenant ${plan.tenant} is gone`);
+      const { state, vnicHandles } = await loadTenantState(db, tenant);
+      const moved = {
+        ...state,
+        workloads: state.workloads.map((w) => (w.id === plan.workload ? { ...w, hypervisor: plan.to } : w)),
+      };
+      await destination.prepareIncoming(
+        compileRuleSet({ state: moved, hypervisor: plan.to, vnicHandles }),
+        plan.vnics,
+      );
+      return {};
+    }
+    case 'freeze':
+      await source.freeze(plan.vnics);
+      return {};
+    case 'import': {
+      const transfer = await source.exportFlows(handles);
+      await destination.importFlows(plan.vnics, transfer);
+      return { flowsMoved: await destination.flowsOf(handles) };
+    }
+    case 'inventory': {
+      const db = openDb(env.DB);
+      const [tenant, before] = await Promise.all([
+        getTenant(db, plan.tenant),
+        getWorkload(db, plan.tenant, plan.workload),
+      ]);
+      if (!tenant || !before) throw new Error(`workload ${plan.workload} is gone`);
+      if (before.hypervisor !== plan.to) {
+        const revision = await commitTenantChange(db, {
+          tenant: plan.tenant,
+          revision: tenant.revision,
+          actor: `migration:${plan.id}`,
+          statements: [moveWorkloadStatement(db, plan.tenant, plan.workload, plan.to)],
+          audit: [
+            {
+              action: 'update',
+              kind: 'workload',
+              id: plan.workload,
+              before,
+              after: { ...before, hypervisor: plan.to },
+            },
+          ],
+        });
+        await env.REALIZER.get(env.REALIZER.idFromName(plan.tenant)).request(plan.tenant, revision, true);
+      }
+      return {};
+    }
+    case 'release':
+      await source.releaseFlows(handles);
+      return {};
+  }
+}
