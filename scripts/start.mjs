@@ -8,7 +8,7 @@ const adminToken = process.env.ADMIN_TOKEN || DEV_ADMIN_TOKEN;
 
 const migrate = spawnSync('npx', ['wrangler', 'd1', 'migrations', 'apply', 'omniwall', '--local'], {
   stdio: 'inherit',
-  env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' },
+  env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
 });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
@@ -22,7 +22,10 @@ console.log(`omniwall: serving on http://127.0.0.1:${port}`);
 const dev = spawn(
   'npx',
   ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', port, '--var', `ADMIN_TOKEN:${adminToken}`],
-  { stdio: 'inherit', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
+  {
+    stdio: 'inherit',
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
+  },
 );
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal));
 dev.on('exit', (code) => process.exit(code ?? 0));

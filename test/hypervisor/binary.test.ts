@@ -1,0 +1,153 @@
+import { exports } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import {
+  decodeBinaryVerdicts,
+  encodeBinaryBatch,
+  packetsToBatch,
+  REASON,
+} from '../../src/dataplane/codec/index.js';
+import { call, ok } from '../api/client.js';
+import { send, webDbScenario } from './scenario.js';
+
+async function postBinary(hv: string, token: string, body: ArrayBuffer) {
+  const res = await exports.default.fetch(
+    new Request(`http://omniwall.test/v1/hypervisors/${hv}/packets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+      body,
+    }),
+  );
+  return res;
+}
+
+describe('binary batches', () => {
+  it('judge like JSON and answer fixed-size verdict records', async () => {
+    const { hvA, agentA } = await webDbScenario('bin1');
+    const vnics = await ok(call('GET', `/v1/hypervisors/${hvA}/vnics`));
+    const handle = vnics.body.items.find((v: { vnic: string }) => v.vnic === 'web-1-eth0').handle as number;
+    const packets = [
+      {
+        vnic: handle,
+        dir: 'out' as const,
+        src: '10.0.1.5',
+        dst: '10.0.2.7',
+        proto: 6,
+        sport: 1000,
+        dport: 5432,
+        flags: 'S',
+        len: 60,
+      },
+      {
+        vnic: handle,
+        dir: 'in' as const,
+        src: '10.0.2.7',
+        dst: '10.0.1.5',
+        proto: 6,
+        sport: 5432,
+        dport: 1000,
+        flags: 'SA',
+        len: 60,
+      },
+      {
+        vnic: handle,
+        dir: 'out' as const,
+        src: '10.0.1.5',
+        dst: '10.0.2.7',
+        proto: 6,
+        sport: 1001,
+        dport: 22,
+        flags: 'S',
+        len: 60,
+      },
+      {
+        vnic: 999999,
+        dir: 'out' as const,
+        src: '10.0.1.5',
+        dst: '10.0.2.7',
+        proto: 17,
+        sport: 1,
+        dport: 2,
+        len: 60,
+      },
+    ];
+    const res = await postBinary(hvA, agentA, encodeBinaryBatch(packetsToBatch(packets)));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/octet-stream');
+    const buf = await res.arrayBuffer();
+    expect(buf.byteLength).toBe(8 + 8 * packets.length);
+    const v = decodeBinaryVerdicts(buf);
+    expect([...v.reason]).toEqual([REASON.new, REASON.established, REASON.default, REASON['unknown-vnic']]);
+    expect([...v.action]).toEqual([0, 0, 1, 1]);
+    expect(v.rule[0]).toBe(v.rule[1]);
+    // the same packets as JSON on the other direction's flow give the same reasons
+    const json = await send(hvA, agentA, [
+      {
+        vnic: 'web-1-eth0',
+        dir: 'out',
+        src: '10.0.1.5',
+        dst: '10.0.2.7',
+        proto: 6,
+        sport: 1000,
+        dport: 5432,
+        flags: 'A',
+        len: 52,
+      },
+    ]);
+    expect(json[0]!.reason).toBe('established');
+  });
+
+  it('refuses a malformed binary batch whole, naming the record', async () => {
+    const { hvA, agentA } = await webDbScenario('bin2');
+    const batch = encodeBinaryBatch(
+      packetsToBatch([
+        { vnic: 1, dir: 'out', src: '10.0.1.5', dst: '10.0.2.7', proto: 6, sport: 1, dport: 2, flags: 'S' },
+        { vnic: 1, dir: 'out', src: '10.0.1.5', dst: '10.0.2.7', proto: 6, sport: 1, dport: 2, flags: 'S' },
+      ]),
+    );
+    new Uint8Array(batch)[8 + 48 + 4] = 7; // record 1: dir 7
+    const res = await postBinary(hvA, agentA, batch);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { message: string } };
+    expect(body.error.message).toMatch(/packets\[1\]\.dir/);
+    const truncated = await postBinary(hvA, agentA, batch.slice(0, 30));
+    expect(truncated.status).toBe(400);
+  });
+
+  it('cuts established flows on a policy change only with revalidateOnChange', async () => {
+    for (const [t, revalidate, expected] of [
+      ['rv-off', false, 'established'],
+      ['rv-on', true, 'default'],
+    ] as const) {
+      const { editor, hvA, agentA } = await webDbScenario(t, {}, { revalidateOnChange: revalidate });
+      const out = {
+        vnic: 'web-1-eth0',
+        dir: 'out' as const,
+        src: '10.0.1.5',
+        dst: '10.0.2.7',
+        proto: 6,
+        sport: 7,
+        dport: 5432,
+      };
+      await send(hvA, agentA, [{ ...out, flags: 'S' }]);
+      await send(hvA, agentA, [
+        {
+          vnic: 'web-1-eth0',
+          dir: 'in',
+          src: '10.0.2.7',
+          dst: '10.0.1.5',
+          proto: 6,
+          sport: 5432,
+          dport: 7,
+          flags: 'SA',
+        },
+      ]);
+      await ok(
+        call('PUT', `/v1/tenants/${t}/policies/app`, {
+          token: editor,
+          body: { category: 'application', priority: 10, rules: [] },
+        }),
+      );
+      expect((await send(hvA, agentA, [{ ...out, flags: 'A' }]))[0]!.reason, t).toBe(expected);
+    }
+  });
+});
