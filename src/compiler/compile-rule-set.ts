@@ -16,6 +16,21 @@ export interface CompileInput {
   vnicHandles: ReadonlyMap<string, number>;
   /** resolveGroups(state.workloads, state.groups) when the caller already has it (it must cover all groups) */
   resolved?: ReadonlyMap<string, ResolvedGroup>;
+  /** address and service matches shared by the compiles of one tenant state for several hypervisors */
+  cache?: CompileCache;
+}
+
+export interface CompileCache {
+  peers: PeerMatches;
+  services: ServiceMatches;
+}
+
+/** One cache for compiling the same state (and resolution) for many hypervisors. */
+export function compileCache(
+  state: TenantPolicyState,
+  resolved: ReadonlyMap<string, ResolvedGroup>,
+): CompileCache {
+  return { peers: new PeerMatches(resolved), services: new ServiceMatches(state.services) };
 }
 
 /**
@@ -28,8 +43,7 @@ export function compileRuleSet(input: CompileInput): CompiledRuleSet {
   const groups = input.resolved ?? resolveGroups(state.workloads, state.groups);
   const vnics = localVnics(input);
   const scopes = new AppliedToScopes(groups, vnics);
-  const peers = new PeerMatches(groups);
-  const services = new ServiceMatches(state.services);
+  const { peers, services } = input.cache ?? compileCache(state, groups);
   const rules: CompiledRule[] = [];
 
   for (const policy of policiesInEvaluationOrder(state.policies)) {

@@ -1,5 +1,5 @@
 import { affectedHypervisors } from '../compiler/affected-hypervisors.js';
-import { compileRuleSet } from '../compiler/compile-rule-set.js';
+import { compileCache, compileRuleSet } from '../compiler/compile-rule-set.js';
 import type { Env } from '../env.js';
 import { resolveGroups } from '../policy/group-resolver.js';
 import { openDb } from '../store/db.js';
@@ -36,12 +36,13 @@ export async function realizeTenant(
   }
   const { state, vnicHandles } = await loadTenantState(db, tenant);
   const resolved = resolveGroups(state.workloads, state.groups);
+  const cache = compileCache(state, resolved);
   const hypervisors = affectedHypervisors(state);
   const removed = previous.filter((h) => !hypervisors.includes(h));
   await Promise.all([
     ...hypervisors.map((hypervisor) =>
       hypervisorStub(env, hypervisor).applyRuleSet(
-        compileRuleSet({ state, hypervisor, vnicHandles, resolved }),
+        compileRuleSet({ state, hypervisor, vnicHandles, resolved, cache }),
       ),
     ),
     ...removed.map((h) => hypervisorStub(env, h).removeTenant(tenantId)),
