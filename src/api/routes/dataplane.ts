@@ -5,7 +5,8 @@ import { getPolicy } from '../../store/policies.js';
 import { getTenant, listTenants } from '../../store/tenants.js';
 import { vnicsOnHypervisor } from '../../store/workloads.js';
 import { assertHypervisorAgent, assertRole, assertTenantRead } from '../auth/principal.js';
-import { router } from '../context.js';
+import type { Context } from 'hono';
+import { router, type AppEnv } from '../context.js';
 import { ApiError, badRequest, notFound, tooLarge } from '../errors.js';
 import { AnyObject, ERRORS, ok, security } from '../openapi-helpers.js';
 import { realizerStub } from '../realize-hook.js';
@@ -17,6 +18,18 @@ export const dataplaneRoutes = router();
 /** Bodies above this are refused before they are read whole. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const Param = z.object({ h: Id.openapi({ param: { name: 'h', in: 'path' } }) });
+
+/**
+ * Admins, auditors and the hypervisor's own agent read its state; answers which tenants' parts the
+ * caller may see (a tenant-scoped auditor sees its tenant only).
+ */
+async function hypervisorReader(c: Context<AppEnv>, h: string): Promise<(tenant: string) => boolean> {
+  const p = c.get('principal');
+  if (p.role === 'agent') assertHypervisorAgent(p, h);
+  else assertRole(p, 'admin', 'auditor');
+  if (!(await getHypervisor(c.get('db'), h))) throw notFound('hypervisor', h);
+  return (tenant) => p.role !== 'auditor' || p.tenant === null || p.tenant === tenant;
+}
 
 async function readBody(req: Request): Promise<ArrayBuffer> {
   const declared = Number(req.headers.get('content-length') ?? '0');
@@ -89,14 +102,8 @@ dataplaneRoutes.openapi(
   }),
   async (c) => {
     const { h } = c.req.valid('param');
-    const p = c.get('principal');
-    if (p.role === 'agent') assertHypervisorAgent(p, h);
-    else assertRole(p, 'admin', 'auditor');
-    const db = c.get('db');
-    if (!(await getHypervisor(db, h))) throw notFound('hypervisor', h);
-    const items = (await vnicsOnHypervisor(db, h)).filter(
-      (v) => p.role !== 'auditor' || p.tenant === null || p.tenant === v.tenant,
-    );
+    const visible = await hypervisorReader(c, h);
+    const items = (await vnicsOnHypervisor(c.get('db'), h)).filter((v) => visible(v.tenant));
     return c.json({ items, nextCursor: null }, 200);
   },
 );
@@ -128,16 +135,13 @@ dataplaneRoutes.openapi(
   }),
   async (c) => {
     const { h } = c.req.valid('param');
-    const p = c.get('principal');
-    if (p.role === 'agent') assertHypervisorAgent(p, h);
-    else assertRole(p, 'admin', 'auditor');
-    const db = c.get('db');
-    if (!(await getHypervisor(db, h))) throw notFound('hypervisor', h);
-    const [realized, tenants] = await Promise.all([hypervisorStub(c.env, h).status(), listTenants(db)]);
+    const canSee = await hypervisorReader(c, h);
+    const [realized, tenants] = await Promise.all([
+      hypervisorStub(c.env, h).status(),
+      listTenants(c.get('db')),
+    ]);
     const revisions = new Map(tenants.map((t) => [t.id, t.revision]));
-    const visible = realized.filter(
-      (r) => p.role !== 'auditor' || p.tenant === null || p.tenant === r.tenant,
-    );
+    const visible = realized.filter((r) => canSee(r.tenant));
     return c.json(
       {
         id: h,

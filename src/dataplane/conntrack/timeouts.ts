@@ -1,23 +1,8 @@
 import type { ConntrackTimeouts } from '../../policy/types.js';
 import { FlowState } from './flow-state.js';
 
-/**
- * Linux 6.x nf_conntrack defaults, seconds (the same values as src/policy/timeouts.ts, whose
- * effectiveTimeouts applies a tenant's overrides; callers pass that result per packet).
- */
-export const DEFAULT_TIMEOUTS: Readonly<ConntrackTimeouts> = Object.freeze({
-  tcpSynSent: 120,
-  tcpSynRecv: 60,
-  tcpEstablished: 432000,
-  tcpFinWait: 120,
-  tcpCloseWait: 60,
-  tcpLastAck: 30,
-  tcpTimeWait: 120,
-  tcpClose: 10,
-  udpUnreplied: 30,
-  udpAssured: 120,
-  icmp: 30,
-});
+/** Linux nf_conntrack defaults, seconds; effectiveTimeouts applies a tenant's overrides. */
+export { DEFAULT_TIMEOUTS } from '../../policy/timeouts.js';
 
 export function tcpTimeout(state: number, t: ConntrackTimeouts): number {
   switch (state) {
