@@ -37,14 +37,7 @@ export interface MovedVnic {
   id: string;
 }
 
-export interface TenantRealization {
-  tenant: string;
-  revision: number;
-  hash: string;
-  rules: number;
-  vnics: number;
-  flows: number;
-}
+export type TenantRealization = TenantSummary;
 
 /**
  * The data plane of one hypervisor: compiled rule sets of every tenant with vNICs here, the conntrack
