@@ -15,6 +15,7 @@ import {
   type FlowLogEntry,
   type FlowTransfer,
   type RuleStats,
+  type TenantSummary,
 } from '../dataplane/processor/index.js';
 import type { Env } from '../env.js';
 import { FlowStore } from './flow-store.js';
