@@ -208,6 +208,163 @@ describe('JSON batch', () => {
   });
 });
 
+describe('ICMP error inner header (JSON only)', () => {
+  const unreach: JsonPacket = {
+    vnic: 'web-1-eth0',
+    dir: 'in',
+    src: '10.0.2.7',
+    dst: '10.0.1.5',
+    proto: 1,
+    type: 3,
+    code: 3,
+    len: 88,
+    inner: { src: '10.0.1.5', dst: '10.0.2.7', proto: 6, sport: 40000, dport: 5432 },
+  };
+  const tooBig6: JsonPacket = {
+    vnic: 'web-1-eth0',
+    dir: 'in',
+    src: '2001:db8::ff',
+    dst: 'fd00::5',
+    proto: 58,
+    sport: 2,
+    dport: 0,
+    inner: { src: 'fd00::5', dst: '2001:db8::1', proto: 17, sport: 5353, dport: 53 },
+  };
+  const quotesEcho: JsonPacket = {
+    vnic: 'web-1-eth0',
+    dir: 'in',
+    src: '192.0.2.1',
+    dst: '10.0.1.5',
+    proto: 1,
+    type: 11,
+    code: 0,
+    inner: { src: '10.0.1.5', dst: '8.8.8.8', proto: 1, sport: 4660 },
+  };
+  const quotesProto0: JsonPacket = { ...unreach, inner: { src: '10.0.1.5', dst: '10.0.2.7', proto: 0 } };
+  const packets = [PACKETS[0]!, unreach, tooBig6, quotesEcho, quotesProto0];
+  const batch = decodeJsonBatch({ packets }, resolve, 10);
+
+  it('decodes the quoted header next to the packet, flagged by hasInner', () => {
+    expect(Array.from(batch.hasInner)).toEqual([0, 1, 1, 1, 1]);
+    expect(Array.from(batch.innerProto)).toEqual([0, 6, 17, 1, 0]);
+    expect(Array.from(batch.innerSport)).toEqual([0, 40000, 5353, 4660, 0]);
+    expect(Array.from(batch.innerDport)).toEqual([0, 5432, 53, 0, 0]);
+    expect(Array.from(batch.innerSrc.subarray(0, 8))).toEqual([0, 0, 0, 0, 0x0a000105, 0, 0, 0]);
+    expect(Array.from(batch.innerDst.subarray(4, 8))).toEqual([0x0a000207, 0, 0, 0]);
+    expect(Array.from(batch.innerSrc.subarray(8, 12))).toEqual([0xfd000000, 0, 0, 5]);
+    expect(Array.from(batch.innerDst.subarray(8, 12))).toEqual([0x20010db8, 0, 0, 1]);
+    expect(Array.from(batch.innerDst.subarray(12, 13))).toEqual([0x08080808]);
+    // the outer packet decodes as without inner
+    expect([batch.proto[1], batch.sport[1], batch.dport[1], batch.len[1]]).toEqual([1, 3, 3, 88]);
+    expect([batch.proto[2], batch.sport[2], batch.family[2]]).toEqual([58, 2, 6]);
+  });
+
+  it('keeps every array in one shared buffer', () => {
+    const buffers = new Set(
+      Object.values(batch)
+        .filter((v): v is Uint8Array => ArrayBuffer.isView(v))
+        .map((v) => v.buffer),
+    );
+    expect(buffers.size).toBe(1);
+    expect(batch.innerSrc.length).toBe(4 * packets.length);
+  });
+
+  it('is accepted by packetsToBatch and dropped by the binary format', () => {
+    expect(plain(packetsToBatch(withHandles(packets)))).toEqual(plain(batch));
+    const binary = decodeBinaryBatch(encodeBinaryBatch(batch), 10);
+    expect(encodeBinaryBatch(batch).byteLength).toBe(8 + 48 * packets.length);
+    expect(Array.from(binary.hasInner)).toEqual([0, 0, 0, 0, 0]);
+    expect(Array.from(binary.innerSrc).every((x) => x === 0)).toBe(true);
+    const outer = (b: PacketBatch) =>
+      Object.fromEntries(
+        Object.entries(plain(b)).filter(([k]) => !k.startsWith('inner') && k !== 'hasInner'),
+      );
+    expect(outer(binary)).toEqual(outer(batch));
+  });
+
+  it('accepts every ICMP error type of each family', () => {
+    const v4 = [3, 4, 5, 11, 12].map((type) => ({ ...unreach, type }));
+    const v6 = [1, 2, 3, 4].map((sport) => ({ ...tooBig6, sport }));
+    expect(decodeJsonBatch({ packets: [...v4, ...v6] }, resolve, 10).hasInner.every((x) => x === 1)).toBe(
+      true,
+    );
+  });
+
+  const cases: [string, Record<string, unknown>, string][] = [
+    [
+      'inner on TCP',
+      { ...PACKETS[0], inner: unreach.inner },
+      'packets[1].inner: only applies to ICMP errors',
+    ],
+    ['inner on an echo', { ...PACKETS[2], inner: unreach.inner }, 'not ICMP type 8'],
+    ['v4 error type on v6', { ...tooBig6, sport: 11 }, 'packets[1].inner: only applies to ICMP errors'],
+    ['inner not an object', { ...unreach, inner: 'tcp' }, 'packets[1].inner: "tcp" is not an object'],
+    ['inner null', { ...unreach, inner: null }, 'packets[1].inner: null is not an object'],
+    ['inner array', { ...unreach, inner: [] }, 'packets[1].inner: [] is not an object'],
+    [
+      'unknown inner field',
+      { ...unreach, inner: { ...unreach.inner, flags: 'S' } },
+      'packets[1].inner.flags: unknown field',
+    ],
+    [
+      'missing inner src',
+      { ...unreach, inner: { ...unreach.inner, src: undefined } },
+      'packets[1].inner.src: is required',
+    ],
+    [
+      'bad inner src',
+      { ...unreach, inner: { ...unreach.inner, src: '10.0.0.256' } },
+      'packets[1].inner.src: "10.0.0.256" is not an IPv4 or IPv6 address',
+    ],
+    [
+      'inner dst of the other family',
+      { ...unreach, inner: { ...unreach.inner, dst: 'fd00::1' } },
+      'packets[1].inner.dst: "fd00::1" is IPv6 but the packet is IPv4',
+    ],
+    [
+      'v6 packet quoting v4',
+      { ...tooBig6, inner: { ...tooBig6.inner, src: '10.0.1.5', dst: '10.0.2.7' } },
+      'packets[1].inner.src: "10.0.1.5" is IPv4 but the packet is IPv6',
+    ],
+    [
+      'missing inner proto',
+      { ...unreach, inner: { ...unreach.inner, proto: undefined } },
+      'packets[1].inner.proto: is required',
+    ],
+    [
+      'inner proto too big',
+      { ...unreach, inner: { ...unreach.inner, proto: 256 } },
+      'packets[1].inner.proto: 256 is not an integer in 0..255',
+    ],
+    [
+      'inner sport too big',
+      { ...unreach, inner: { ...unreach.inner, sport: 65536 } },
+      'packets[1].inner.sport: 65536 is not an integer in 0..65535',
+    ],
+    [
+      'inner dport as string',
+      { ...unreach, inner: { ...unreach.inner, dport: '5432' } },
+      'packets[1].inner.dport: "5432" is not an integer',
+    ],
+    [
+      'dport of a quoted ICMP packet',
+      { ...quotesEcho, inner: { ...quotesEcho.inner, dport: 0 } },
+      'packets[1].inner.dport: does not apply to a quoted ICMP packet',
+    ],
+  ];
+  it.each(cases)('names index and field: %s', (_name, bad, message) => {
+    const list = [unreach, bad, { ...unreach, inner: { ...unreach.inner, proto: -1 } }];
+    for (const decode of [
+      () => decodeJsonBatch({ packets: list }, resolve, 10),
+      () => packetsToBatch(withHandles(list as JsonPacket[])),
+    ]) {
+      const e = errorOf(decode);
+      expect(e.index).toBe(1);
+      expect(e.message).toContain(message);
+    }
+  });
+});
+
 describe('binary batch', () => {
   /** One record written byte by byte from the format description, independent of the encoder. */
   function handRecord(fill: (v: DataView) => void): ArrayBuffer {

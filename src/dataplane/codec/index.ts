@@ -9,7 +9,7 @@ export {
   type PacketBatch,
 } from './packet-batch.js';
 export { formatTcpFlags, parseTcpFlags, TCP_FLAG, TCP_FLAG_LETTERS } from './tcp-flags.js';
-export type { PacketFields } from './packet-fields.js';
+export type { InnerHeader, PacketFields } from './packet-fields.js';
 export { decodeJsonBatch, type JsonBatch, type JsonPacket, type VnicResolver } from './json-batch.js';
 export { packetsToBatch, type PacketInput } from './packet-input.js';
 export {

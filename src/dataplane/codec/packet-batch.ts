@@ -21,6 +21,19 @@ export interface PacketBatch {
   /** 4 big-endian words per packet; IPv4 in word 0, the other words 0. */
   src: Uint32Array;
   dst: Uint32Array;
+  /**
+   * 1 when the packet is an ICMP/ICMPv6 error carrying the header it quotes (the inner* fields),
+   * else 0 and the inner* fields are 0. Only the JSON format carries it.
+   */
+  hasInner: Uint8Array;
+  /** Quoted header: protocol. */
+  innerProto: Uint8Array;
+  /** Quoted header: ports; for a quoted ICMP echo, innerSport is its identifier. */
+  innerSport: Uint16Array;
+  innerDport: Uint16Array;
+  /** Quoted header: addresses, same family and layout as src/dst. */
+  innerSrc: Uint32Array;
+  innerDst: Uint32Array;
 }
 
 export const DIR = { out: 0, in: 1 } as const;
@@ -34,9 +47,12 @@ export function isIcmp(proto: number): boolean {
   return proto === PROTO_ICMP || proto === PROTO_ICMPV6;
 }
 
-/** Allocates a zeroed batch; all arrays share one buffer so small batches cost one allocation, not twelve. */
+/** Bytes of one packet across all the arrays of a batch. */
+const PACKET_BYTES = 4 + 4 * 16 + 6 * 2 + 6 * 1;
+
+/** Allocates a zeroed batch; all arrays share one buffer so small batches cost one allocation, not eighteen. */
 export function allocBatch(count: number): PacketBatch {
-  const mem = new ArrayBuffer(count * 48);
+  const mem = new ArrayBuffer(count * PACKET_BYTES);
   let at = 0;
   const take = <T>(
     View: new (b: ArrayBuffer, off: number, len: number) => T,
@@ -51,13 +67,38 @@ export function allocBatch(count: number): PacketBatch {
   const vnic = take(Uint32Array, count, 4);
   const src = take(Uint32Array, count * 4, 4);
   const dst = take(Uint32Array, count * 4, 4);
+  const innerSrc = take(Uint32Array, count * 4, 4);
+  const innerDst = take(Uint32Array, count * 4, 4);
   const sport = take(Uint16Array, count, 2);
   const dport = take(Uint16Array, count, 2);
   const icmpId = take(Uint16Array, count, 2);
   const len = take(Uint16Array, count, 2);
+  const innerSport = take(Uint16Array, count, 2);
+  const innerDport = take(Uint16Array, count, 2);
   const dir = take(Uint8Array, count, 1);
   const family = take(Uint8Array, count, 1);
   const proto = take(Uint8Array, count, 1);
   const flags = take(Uint8Array, count, 1);
-  return { count, vnic, dir, family, proto, flags, sport, dport, icmpId, len, src, dst };
+  const hasInner = take(Uint8Array, count, 1);
+  const innerProto = take(Uint8Array, count, 1);
+  return {
+    count,
+    vnic,
+    dir,
+    family,
+    proto,
+    flags,
+    sport,
+    dport,
+    icmpId,
+    len,
+    src,
+    dst,
+    hasInner,
+    innerProto,
+    innerSport,
+    innerDport,
+    innerSrc,
+    innerDst,
+  };
 }

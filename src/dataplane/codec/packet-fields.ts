@@ -1,7 +1,20 @@
 import { parseIP, type ParsedAddress } from '../../net/ip.js';
+import { isIcmpError } from '../conntrack/icmp.js';
 import { BatchError } from './batch-errors.js';
 import { isIcmp, PROTO_TCP, type PacketBatch } from './packet-batch.js';
 import { parseTcpFlags } from './tcp-flags.js';
+
+/**
+ * The header an ICMP/ICMPv6 error quotes: the packet that caused it, as it was sent, so usually in
+ * the opposite direction to the error. For a quoted ICMP echo, `sport` is its identifier.
+ */
+export interface InnerHeader {
+  src: string;
+  dst: string;
+  proto: number;
+  sport?: number;
+  dport?: number;
+}
 
 /** A packet in the JSON wire shape (vnic is a name in JSON, a handle in PacketInput). */
 export interface PacketFields {
@@ -19,6 +32,8 @@ export interface PacketFields {
   code?: number;
   /** ICMP echo identifier. */
   id?: number;
+  /** ICMP/ICMPv6 errors only: the quoted header, which lets the error pass as `related`. */
+  inner?: InnerHeader;
 }
 
 export const RECORD_KEYS: ReadonlySet<string> = new Set([
@@ -35,7 +50,10 @@ export const RECORD_KEYS: ReadonlySet<string> = new Set([
   'type',
   'code',
   'id',
+  'inner',
 ]);
+
+const INNER_KEYS: ReadonlySet<string> = new Set(['src', 'dst', 'proto', 'sport', 'dport']);
 
 export type Rec = Record<string, unknown>;
 
@@ -57,23 +75,24 @@ export function show(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-function int(rec: Rec, i: number, field: string, max: number, fallback: number | null): number {
+/** Reads rec[field]; `path` prefixes the field in errors (e.g. "inner."). */
+function int(rec: Rec, i: number, field: string, max: number, fallback: number | null, path = ''): number {
   const v = rec[field];
   if (v === undefined) {
-    if (fallback === null) throw new BatchError(i, field, 'is required');
+    if (fallback === null) throw new BatchError(i, path + field, 'is required');
     return fallback;
   }
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
-    throw new BatchError(i, field, `${show(v)} is not an integer in 0..${max}`);
+    throw new BatchError(i, path + field, `${show(v)} is not an integer in 0..${max}`);
   }
   return v;
 }
 
-function address(rec: Rec, i: number, field: string): ParsedAddress {
+function address(rec: Rec, i: number, field: string, path = ''): ParsedAddress {
   const v = rec[field];
-  if (v === undefined) throw new BatchError(i, field, 'is required');
+  if (v === undefined) throw new BatchError(i, path + field, 'is required');
   const parsed = typeof v === 'string' ? parseIP(v) : null;
-  if (!parsed) throw new BatchError(i, field, `${show(v)} is not an IPv4 or IPv6 address`);
+  if (!parsed) throw new BatchError(i, path + field, `${show(v)} is not an IPv4 or IPv6 address`);
   return parsed;
 }
 
@@ -90,6 +109,42 @@ function icmpField(rec: Rec, i: number, field: string, portField: string): numbe
     throw new BatchError(i, portField, `${port} conflicts with ${field} ${own}`);
   }
   return own >= 0 ? own : Math.max(port, 0);
+}
+
+/** Validates the quoted header of ICMP error i (family of the packet: fam) and stores it. */
+function decodeInner(batch: PacketBatch, i: number, value: unknown, fam: number): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new BatchError(i, 'inner', `${show(value)} is not an object`);
+  }
+  for (const key of Object.keys(value)) {
+    if (!INNER_KEYS.has(key)) throw new BatchError(i, `inner.${key}`, 'unknown field');
+  }
+  const rec = value as Rec;
+  const src = address(rec, i, 'src', 'inner.');
+  const dst = address(rec, i, 'dst', 'inner.');
+  for (const [field, a] of [['src', src] as const, ['dst', dst] as const]) {
+    if (a.family !== fam) {
+      throw new BatchError(
+        i,
+        `inner.${field}`,
+        `${show(rec[field])} is IPv${a.family} but the packet is IPv${fam}`,
+      );
+    }
+  }
+  const proto = int(rec, i, 'proto', 255, null, 'inner.');
+  if (isIcmp(proto) && rec.dport !== undefined) {
+    throw new BatchError(
+      i,
+      'inner.dport',
+      'does not apply to a quoted ICMP packet: give its echo id as sport',
+    );
+  }
+  batch.hasInner[i] = 1;
+  batch.innerProto[i] = proto;
+  batch.innerSport[i] = int(rec, i, 'sport', 0xffff, 0, 'inner.');
+  batch.innerDport[i] = int(rec, i, 'dport', 0xffff, 0, 'inner.');
+  putAddress(batch.innerSrc, i, src);
+  putAddress(batch.innerDst, i, dst);
 }
 
 /** Validates and stores every field except vnic/tenant of record i. */
@@ -135,4 +190,15 @@ export function decodePacketFields(batch: PacketBatch, i: number, rec: Rec): voi
   batch.len[i] = int(rec, i, 'len', 0xffff, 0);
   putAddress(batch.src, i, src);
   putAddress(batch.dst, i, dst);
+  if (rec.inner !== undefined) {
+    if (!isIcmp(proto) || !isIcmpError(src.family, sport)) {
+      const what = isIcmp(proto) ? `ICMP type ${sport}` : `proto ${proto}`;
+      throw new BatchError(
+        i,
+        'inner',
+        `only applies to ICMP errors (IPv4 types 3, 4, 5, 11, 12; IPv6 types 1-4), not ${what}`,
+      );
+    }
+    decodeInner(batch, i, rec.inner, src.family);
+  }
 }

@@ -7,7 +7,13 @@ import {
   type PacketBatch,
   type VerdictBatch,
 } from '../codec/index.js';
-import { ConntrackTable, NO_FLOW, isIcmpEchoReply, isIcmpEchoRequest } from '../conntrack/index.js';
+import {
+  ConntrackTable,
+  NO_FLOW,
+  isIcmpEchoReply,
+  isIcmpEchoRequest,
+  isIcmpError,
+} from '../conntrack/index.js';
 import { readCounterSnapshot, type CounterSnapshot } from './counter-snapshot.js';
 import { FlowLog, type FlowLogEntry, type FlowLogFilter } from './flow-log.js';
 import { flowRuleHandle } from './flow-rule-word.js';
@@ -33,6 +39,20 @@ export interface TenantSummary {
   rules: number;
   vnics: number;
   flows: number;
+}
+
+/**
+ * The live flow of vNIC `handle` that ICMP error `i` quotes in its inner header (in either
+ * orientation), or NO_FLOW. The flow is neither updated nor, when past its expiry, removed.
+ */
+function relatedFlow(ct: ConntrackTable, b: PacketBatch, i: number, handle: number, now: number): number {
+  const w = i << 2;
+  const p = b.innerProto[i]!;
+  const ref =
+    b.family[i] === 4
+      ? ct.lookupEmbedded4(handle, p, b.innerSrc[w]!, b.innerDst[w]!, b.innerSport[i]!, b.innerDport[i]!)
+      : ct.lookupEmbedded6(handle, p, b.innerSrc, w, b.innerDst, w, b.innerSport[i]!, b.innerDport[i]!);
+  return ref !== NO_FLOW && ct.expiryOf(ref) >= now ? ref : NO_FLOW;
 }
 
 /**
@@ -116,7 +136,7 @@ export class DataPlane {
     const ct = this.conntrack;
     const counters = this.#counters;
     const dense = this.#dense;
-    const { vnic: vnics, dir, family, proto, flags, sport, dport, icmpId, len, src, dst } = batch;
+    const { vnic: vnics, dir, family, proto, flags, sport, dport, icmpId, len, src, dst, hasInner } = batch;
     let lastHandle = -1;
     let vnic: VnicState | undefined;
     for (let i = 0; i < batch.count; i++) {
@@ -148,6 +168,15 @@ export class DataPlane {
             fam === 4
               ? ct.lookupEcho4(handle, p, src[w]!, dst[w]!, icmpId[i]!)
               : ct.lookupEcho6(handle, p, src, w, dst, w, icmpId[i]!);
+        } else if (hasInner[i] === 1 && isIcmpError(f, type)) {
+          const related = relatedFlow(ct, batch, i, handle, now);
+          if (related !== NO_FLOW) {
+            const rule = flowRuleHandle(ct.ruleOf(related));
+            counters.packet(rule, len[i]!);
+            out.rule[i] = rule;
+            out.reason[i] = REASON.related;
+            continue;
+          }
         }
       } else {
         ref =
