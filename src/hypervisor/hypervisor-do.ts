@@ -18,7 +18,7 @@ import {
   type TenantSummary,
 } from '../dataplane/processor/index.js';
 import type { Env } from '../env.js';
-import { FlowStore } from './flow-store.js';
+import { FlowStore, onlyVnics, withoutVnics } from './flow-store.js';
 import { RuleSetStore } from './rule-set-store.js';
 
 /** Packets per batch; a larger batch is answered 413. */
@@ -83,6 +83,9 @@ export class HypervisorDO extends DurableObject<Env> {
     const records = this.#flows.loadAll();
     if (records.length) this.#plane.conntrack.importRecords(records.buffer as ArrayBuffer);
     this.#plane.conntrack.expire(Math.floor(this.#now() / 1000));
+    // a vNIC that moved away has no flows here, even if a crash came before its rows were deleted
+    const away = [...this.#movedByName.values()].map((v) => v.handle);
+    if (this.#plane.releaseFlows(away) > 0) this.#addPendingRelease(away);
     this.#plane.conntrack.takeDirty();
   }
 
@@ -106,9 +109,21 @@ export class HypervisorDO extends DurableObject<Env> {
     this.ctx.storage.sql.exec('INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)', key, value);
   }
 
-  #persist(force = false): void {
+  /**
+   * Writes the conntrack changes since the last call. Flows of `batchVnics` (just migrated in) go to
+   * batch rows; deletes of `releasedVnics` are left to a later key-range delete.
+   */
+  #persist(
+    force = false,
+    opts: { batchVnics?: ReadonlySet<number>; releasedVnics?: ReadonlySet<number> } = {},
+  ): void {
     const { upserts, deletes } = this.#plane.conntrack.takeDirty();
-    this.#flows.apply(upserts, deletes);
+    if (opts.batchVnics) {
+      this.#flows.appendBatch(onlyVnics(upserts, opts.batchVnics));
+      this.#flows.apply(withoutVnics(upserts, opts.batchVnics), deletes, opts.releasedVnics);
+    } else {
+      this.#flows.apply(upserts, deletes, opts.releasedVnics);
+    }
     const now = this.#now();
     if (force || now - this.#countersFlushedAt >= COUNTER_FLUSH_MS) {
       this.#setKv('counters', JSON.stringify(this.#plane.exportCounters()));
@@ -232,15 +247,17 @@ export class HypervisorDO extends DurableObject<Env> {
       this.#imported.add(v.handle);
     }
     this.#saveMoved();
-    this.#persist(true);
-    void this.#armAlarm();
+    this.#persist(true, { batchVnics: new Set(vnics.map((v) => v.handle)) });
+    await this.ctx.storage.setAlarm(Date.now() + 10);
     return applied;
   }
 
   /** Migration, source: drops its copy of the moved flows; the vNICs keep answering `moved`. */
   async releaseFlows(handles: number[]): Promise<number> {
     const released = this.#plane.releaseFlows(handles);
-    this.#persist(true);
+    this.#persist(true, { releasedVnics: new Set(handles) });
+    this.#addPendingRelease(handles);
+    await this.ctx.storage.setAlarm(Date.now() + 10);
     return released;
   }
 
@@ -248,10 +265,29 @@ export class HypervisorDO extends DurableObject<Env> {
     return handles.reduce((n, h) => n + this.#plane.conntrack.countByVnic(h), 0);
   }
 
+  /** Released vNICs whose stored rows still wait for their range delete (done by the alarm). */
+  #addPendingRelease(handles: readonly number[]): void {
+    const pending = new Set<number>(JSON.parse(this.#kv('pendingRelease') ?? '[]') as number[]);
+    for (const h of handles) pending.add(h);
+    this.#setKv('pendingRelease', JSON.stringify([...pending]));
+  }
+
+  /** Expiry, plus the storage work a migration left for later: range deletes and batch compaction. */
   override async alarm(): Promise<void> {
     this.#plane.conntrack.expire(Math.floor(this.#now() / 1000));
     this.#persist(true);
-    if (this.#plane.conntrack.size > 0) await this.#armAlarm();
+    const pending = JSON.parse(this.#kv('pendingRelease') ?? '[]') as number[];
+    if (pending.length) {
+      this.#flows.deleteVnics(pending);
+      this.#setKv('pendingRelease', '[]');
+    }
+    const table = this.#plane.conntrack;
+    this.#flows.compact((recs, off) => {
+      const ref = table.findRecord(recs, off);
+      return ref < 0 ? null : table.encodeFlow(ref);
+    });
+    if (this.#flows.hasBatches()) await this.ctx.storage.setAlarm(Date.now() + 10);
+    else if (table.size > 0) await this.#armAlarm();
   }
 
   /** Test hook (only with TEST_HOOKS=on): moves this object's clock forward, as time passing would. */

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
-import { runDurableObjectAlarm } from 'cloudflare:test';
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { HypervisorDO } from '../../src/hypervisor/hypervisor-do.js';
 import { describe, expect, it } from 'vitest';
 import { call, ok } from '../api/client.js';
 import { hypervisor } from '../api/fixtures.js';
@@ -119,6 +120,25 @@ describe('flow-state migration', () => {
       expect((await sendOne(s.hvA, s.agentA, ack(1))).reason).toBe('moved');
     });
   }
+
+  it('keeps moved flows durable at the destination and gone at the source across restarts', async () => {
+    const s = await established('mg4');
+    await ok(migrate('mg4', { to: s.hvC, id: 'm' }, s.editor), 202);
+    const restarted = async (name: string) =>
+      runInDurableObject(hv(name), async (_instance, state) => {
+        const fresh = new HypervisorDO(state, env);
+        await state.blockConcurrencyWhile(async () => {});
+        return { flows: await fresh.flowsOf([s.handle]), stored: (await fresh.flowCount()).stored };
+      });
+    // before the alarms compact the batch and range-delete the source's rows
+    expect(await restarted(s.hvC)).toEqual({ flows: FLOWS, stored: FLOWS });
+    expect((await restarted(s.hvA)).flows).toBe(0);
+    await runDurableObjectAlarm(hv(s.hvC));
+    await runDurableObjectAlarm(hv(s.hvA));
+    expect(await restarted(s.hvC)).toEqual({ flows: FLOWS, stored: FLOWS });
+    expect(await restarted(s.hvA)).toEqual({ flows: 0, stored: 0 });
+    expect((await sendOne(s.hvC, s.agentC, ack(2))).reason).toBe('established');
+  });
 
   it('lets only one of two concurrent migrations of a workload win', async () => {
     const s = await established('mg2');

@@ -152,6 +152,13 @@ export class ConntrackTable extends FlowTable {
     return readFlowEntry(this.#liveStore(ref), ref >> 2);
   }
 
+  /** The live flow a packed record names (by its key), or NO_FLOW. */
+  findRecord(records: Uint8Array, off: number): number {
+    return this.#findFlow(
+      readFlowRecord(new DataView(records.buffer, records.byteOffset, records.byteLength), off),
+    );
+  }
+
   encodeFlow(ref: number): Uint8Array {
     const out = new Uint8Array(FLOW_RECORD_BYTES);
     writeFlowRecord(this.#liveStore(ref), ref >> 2, new DataView(out.buffer), 0);
