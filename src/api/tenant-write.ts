@@ -37,7 +37,8 @@ export async function readableTenant(c: Context<AppEnv>, id: string): Promise<Te
 
 /**
  * Runs one tenant mutation: scope check, If-Match, plan against the current state, commit
- * all-or-nothing with a revision bump and audit entries, then realization. A plan of `null`
+ * all-or-nothing with a revision bump and audit entries, then realization. Without If-Match,
+ * concurrent writers each get their own revision (last write wins per object). A plan of `null`
  * means the write changes nothing (an idempotent re-PUT): no revision, no audit entry.
  */
 export async function writeTenant<T>(
@@ -49,32 +50,28 @@ export async function writeTenant<T>(
   assertTenantWrite(principal, tenantId);
   const db = c.get('db');
   const expected = ifMatch(c);
-  for (let attempt = 0; ; attempt++) {
-    const tenant = await getTenant(db, tenantId);
-    if (!tenant) throw notFound('tenant', tenantId);
-    if (expected !== null && expected !== tenant.revision) throw preconditionFailed(tenant.revision);
-    const p = await plan(tenant, db);
-    if ('unchanged' in p) {
-      c.header('ETag', `"${tenant.revision}"`);
-      return { result: p.unchanged, revision: tenant.revision, changed: false };
-    }
-    try {
-      const revision = await commitTenantChange(db, {
-        tenant: tenantId,
-        revision: tenant.revision,
-        actor: principal.tokenId,
-        statements: p.statements,
-        audit: p.audit,
-      });
-      c.header('ETag', `"${revision}"`);
-      await realizeAfterWrite(c, tenantId, revision);
-      return { result: p.result, revision, changed: true };
-    } catch (err) {
-      if (!(err instanceof RevisionConflict)) throw err;
-      if (expected !== null || attempt >= 3) {
-        const now = await getTenant(db, tenantId);
-        throw preconditionFailed(now?.revision ?? tenant.revision);
-      }
-    }
+  const tenant = await getTenant(db, tenantId);
+  if (!tenant) throw notFound('tenant', tenantId);
+  if (expected !== null && expected !== tenant.revision) throw preconditionFailed(tenant.revision);
+  const p = await plan(tenant, db);
+  if ('unchanged' in p) {
+    c.header('ETag', `"${tenant.revision}"`);
+    return { result: p.unchanged, revision: tenant.revision, changed: false };
   }
+  let revision: number;
+  try {
+    revision = await commitTenantChange(db, {
+      tenant: tenantId,
+      revision: expected,
+      actor: principal.tokenId,
+      statements: p.statements,
+      audit: p.audit,
+    });
+  } catch (err) {
+    if (!(err instanceof RevisionConflict)) throw err;
+    throw preconditionFailed((await getTenant(db, tenantId))?.revision ?? tenant.revision);
+  }
+  c.header('ETag', `"${revision}"`);
+  await realizeAfterWrite(c, tenantId, revision);
+  return { result: p.result, revision, changed: true };
 }

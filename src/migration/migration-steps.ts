@@ -55,15 +55,12 @@ export async function runStep(env: Env, plan: MigrationPlan, step: Step): Promis
     }
     case 'inventory': {
       const db = openDb(env.DB);
-      const [tenant, before] = await Promise.all([
-        getTenant(db, plan.tenant),
-        getWorkload(db, plan.tenant, plan.workload),
-      ]);
-      if (!tenant || !before) throw new Error(`workload ${plan.workload} is gone`);
+      const before = await getWorkload(db, plan.tenant, plan.workload);
+      if (!before) throw new Error(`workload ${plan.workload} is gone`);
       if (before.hypervisor !== plan.to) {
         const revision = await commitTenantChange(db, {
           tenant: plan.tenant,
-          revision: tenant.revision,
+          revision: null,
           actor: `migration:${plan.id}`,
           statements: [moveWorkloadStatement(db, plan.tenant, plan.workload, plan.to)],
           audit: [

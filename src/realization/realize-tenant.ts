@@ -15,6 +15,16 @@ export interface RealizationResult {
   removed: string[];
 }
 
+const PUSH_CONCURRENCY = 4;
+
+async function inParallel<T>(items: readonly T[], limit: number, task: (item: T) => Promise<unknown>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 export function hypervisorStub(env: Env, hypervisor: string) {
   return env.HYPERVISOR.get(env.HYPERVISOR.idFromName(hypervisor));
 }
@@ -39,13 +49,12 @@ export async function realizeTenant(
   const cache = compileCache(state, resolved);
   const hypervisors = affectedHypervisors(state);
   const removed = previous.filter((h) => !hypervisors.includes(h));
-  await Promise.all([
-    ...hypervisors.map((hypervisor) =>
-      hypervisorStub(env, hypervisor).applyRuleSet(
-        compileRuleSet({ state, hypervisor, vnicHandles, resolved, cache }),
-      ),
+  // a few at a time: each compiled rule set of a large tenant is big, and only a few need be alive at once
+  await inParallel(hypervisors, PUSH_CONCURRENCY, (hypervisor) =>
+    hypervisorStub(env, hypervisor).applyRuleSet(
+      compileRuleSet({ state, hypervisor, vnicHandles, resolved, cache }),
     ),
-    ...removed.map((h) => hypervisorStub(env, h).removeTenant(tenantId)),
-  ]);
+  );
+  await Promise.all(removed.map((h) => hypervisorStub(env, h).removeTenant(tenantId)));
   return { tenant: tenantId, revision: tenant.revision, hypervisors, removed };
 }

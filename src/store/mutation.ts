@@ -15,8 +15,8 @@ export interface AuditEntry {
 
 export interface TenantChange {
   tenant: string;
-  /** the revision the change was computed against */
-  revision: number;
+  /** the revision the writer requires (If-Match), or null for whatever is current */
+  revision: number | null;
   actor: string;
   statements: Statement[];
   audit: AuditEntry[];
@@ -28,26 +28,31 @@ export class RevisionConflict extends Error {
 }
 
 /**
- * Commits one tenant mutation all-or-nothing: bumps the revision only if it is still `revision`,
- * applies the statements and writes the audit entries. The revisions row's NOT NULL revision fails
- * the whole batch when the conditional bump did not happen.
+ * Commits one tenant mutation all-or-nothing: bumps the revision, applies the statements and writes the
+ * audit entries. With `revision` (an If-Match) the bump is conditional and the revisions row's NOT NULL
+ * revision fails the whole batch when it did not happen; without, the batch takes the next revision
+ * whatever it is, so concurrent writers never conflict. Answers the revision committed.
  */
 export async function commitTenantChange(db: Db, change: TenantChange): Promise<number> {
-  const next = change.revision + 1;
+  const { tenant, actor } = change;
+  const conditional = change.revision !== null;
   const bump = db
     .update(tenants)
-    .set({ revision: next })
-    .where(and(eq(tenants.id, change.tenant), eq(tenants.revision, change.revision)));
-  const guard = db.insert(revisions).values({
-    tenant: change.tenant,
-    revision: sql<number>`(SELECT revision FROM tenants WHERE id = ${change.tenant} AND revision = ${next})`,
-    actor: change.actor,
-  });
+    .set({ revision: sql`revision + 1` })
+    .where(
+      conditional
+        ? and(eq(tenants.id, tenant), eq(tenants.revision, change.revision!))
+        : eq(tenants.id, tenant),
+    );
+  const current = conditional
+    ? sql<number>`(SELECT revision FROM tenants WHERE id = ${tenant} AND revision = ${change.revision! + 1})`
+    : sql<number>`(SELECT revision FROM tenants WHERE id = ${tenant})`;
+  const guard = db.insert(revisions).values({ tenant, revision: current, actor });
   const auditRows: Statement[] = change.audit.map((a) =>
     db.insert(audit).values({
-      tenant: change.tenant,
-      revision: next,
-      actor: change.actor,
+      tenant,
+      revision: current,
+      actor,
       action: a.action,
       objectKind: a.kind,
       objectId: a.id,
@@ -55,14 +60,16 @@ export async function commitTenantChange(db: Db, change: TenantChange): Promise<
       after: a.after ?? null,
     }),
   );
+  const readBack = db.select({ revision: tenants.revision }).from(tenants).where(eq(tenants.id, tenant));
   try {
-    await db.batch([bump, guard, ...change.statements, ...auditRows]);
+    const results = await db.batch([bump, guard, ...change.statements, ...auditRows, readBack]);
+    const last = results[results.length - 1] as { revision: number }[];
+    return last[0]!.revision;
   } catch (err) {
     if (
       /NOT NULL constraint failed: revisions\.revision|UNIQUE constraint failed: revisions/.test(String(err))
     )
-      throw new RevisionConflict(`tenant ${change.tenant} moved past revision ${change.revision}`);
+      throw new RevisionConflict(`tenant ${tenant} moved past revision ${change.revision}`);
     throw err;
   }
-  return next;
 }

@@ -1,0 +1,282 @@
+/**
+ * End-to-end data-plane benchmark through `wrangler dev` (HTTP → Worker → HypervisorDO → verdicts).
+ * Sets up one tenant, hypervisor hv-1, a workload with a 4-IP vNIC and a stateful "tcp out" policy over the
+ * API, opens FLOWS TCP flows with binary batches (SYN out → new, SYN-ACK in → established, ACK out), then
+ * sends established-flow packets for DURATION_MS in binary and in JSON batches of the same packets with
+ * CONCURRENCY requests in flight, checking every verdict. Also measures where the time goes: an empty
+ * binary batch, /healthz, one batch at a time, and the client's own encode/decode share.
+ * Run: npx tsx bench/e2e.bench.ts
+ */
+import {
+  ACTION,
+  decodeBinaryVerdicts,
+  encodeBinaryBatch,
+  packetsToBatch,
+  REASON,
+  type PacketInput,
+} from '../src/dataplane/codec/index.js';
+import { Client, isMain, startDevServer, type DevServer } from './wrangler-dev.js';
+
+const FLOWS = 8192;
+/** packets per measured batch: every flow once in each direction */
+const BATCH = 2 * FLOWS;
+const CONCURRENCY = 3;
+const DURATION_MS = 5000;
+const LATENCY_SAMPLES = 20;
+const TENANT = 'e2e';
+const HV = 'hv-1';
+const VNIC = 'e2e-1-eth0';
+const IPS = ['10.0.1.1', '10.0.1.2', '10.0.1.3', '10.0.1.4'];
+
+export const TARGET_BINARY_PPS = 1_000_000;
+export const TARGET_BINARY_VS_JSON = 5;
+
+interface Flow {
+  src: string;
+  dst: string;
+  sport: number;
+  dport: number;
+}
+
+function flows(): Flow[] {
+  const out: Flow[] = [];
+  for (let i = 0; i < FLOWS; i++) {
+    const d = 0xc6120000 + i; // 198.18.0.0/15, one destination per flow
+    out.push({
+      src: IPS[i % IPS.length]!,
+      dst: `${d >>> 24}.${(d >>> 16) & 255}.${(d >>> 8) & 255}.${d & 255}`,
+      sport: 20000 + (i % 40000),
+      dport: 443,
+    });
+  }
+  return out;
+}
+
+type Packet = Omit<PacketInput, 'vnic'>;
+
+function packet(f: Flow, reply: boolean, flags: string, len: number): Packet {
+  return reply
+    ? { dir: 'in', src: f.dst, dst: f.src, proto: 6, sport: f.dport, dport: f.sport, flags, len }
+    : { dir: 'out', src: f.src, dst: f.dst, proto: 6, sport: f.sport, dport: f.dport, flags, len };
+}
+
+function binaryBody(handle: number, packets: readonly Packet[]): ArrayBuffer {
+  return encodeBinaryBatch(packetsToBatch(packets.map((p) => ({ ...p, vnic: handle }))));
+}
+
+function jsonBody(packets: readonly Packet[]): string {
+  return JSON.stringify({ packets: packets.map((p) => ({ vnic: VNIC, ...p })) });
+}
+
+interface Endpoint {
+  url: string;
+  agent: string;
+}
+
+async function postBinary(e: Endpoint, body: ArrayBuffer): Promise<ArrayBuffer> {
+  const res = await fetch(e.url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${e.agent}`, 'content-type': 'application/octet-stream' },
+    body,
+  });
+  const buf = await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`binary batch → ${res.status} ${new TextDecoder().decode(buf)}`);
+  return buf;
+}
+
+async function postJson(e: Endpoint, body: string): Promise<string> {
+  const res = await fetch(e.url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${e.agent}`, 'content-type': 'application/json' },
+    body,
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`JSON batch → ${res.status} ${text.slice(0, 300)}`);
+  return text;
+}
+
+/** Verdicts that are not (expectAction, expectReason). */
+function binaryMismatches(buf: ArrayBuffer, count: number, action: number, reason: number): number {
+  const v = decodeBinaryVerdicts(buf);
+  if (v.count !== count) return count;
+  let bad = 0;
+  for (let i = 0; i < v.count; i++) if (v.action[i] !== action || v.reason[i] !== reason) bad++;
+  return bad;
+}
+
+function jsonMismatches(text: string, count: number): number {
+  const { verdicts } = JSON.parse(text) as { verdicts: { action: string; reason: string }[] };
+  if (verdicts.length !== count) return count;
+  let bad = 0;
+  for (const v of verdicts) if (v.action !== 'allow' || v.reason !== 'established') bad++;
+  return bad;
+}
+
+/** CONCURRENCY loops sending `send()` until the deadline; packets/s over the wall time of all of them. */
+async function sustained(
+  send: () => Promise<number>,
+): Promise<{ pps: number; batches: number; bad: number }> {
+  const start = performance.now();
+  const deadline = start + DURATION_MS;
+  let batches = 0;
+  let bad = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < deadline) {
+        bad += await send();
+        batches++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  return { pps: (batches * BATCH) / seconds, batches, bad };
+}
+
+/** Median wall time (ms) of `n` sequential calls. */
+async function medianMs(n: number, call: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await call();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[n >> 1]!;
+}
+
+async function setup(client: Client, admin: string): Promise<{ agent: string; handle: number }> {
+  await client.ok('setup', 'POST', '/v1/tenants', admin, { id: TENANT, name: 'E2E bench' });
+  const editor = (
+    await client.ok<{ token: string }>('setup', 'POST', '/v1/tokens', admin, {
+      role: 'editor',
+      tenant: TENANT,
+    })
+  ).token;
+  await client.ok('setup', 'PUT', `/v1/hypervisors/${HV}`, admin, { name: 'bench-hv-1' });
+  const agent = (
+    await client.ok<{ token: string }>('setup', 'POST', '/v1/tokens', admin, {
+      role: 'agent',
+      hypervisor: HV,
+    })
+  ).token;
+  await client.ok('setup', 'PUT', `/v1/tenants/${TENANT}/workloads/e2e-1`, editor, {
+    hypervisor: HV,
+    vnics: [{ id: VNIC, ips: IPS }],
+    tags: ['tier=web'],
+  });
+  await client.ok('setup', 'PUT', `/v1/tenants/${TENANT}/policies/tcp-out`, editor, {
+    category: 'application',
+    priority: 10,
+    stateful: true,
+    rules: [{ id: 'allow-tcp-out', direction: 'out', services: [{ proto: 'tcp' }], action: 'allow' }],
+  });
+  const vnics = await client.ok<{ items: { handle: number; tenant: string; vnic: string }[] }>(
+    'setup',
+    'GET',
+    `/v1/hypervisors/${HV}/vnics`,
+    admin,
+  );
+  const mine = vnics.items.find((v) => v.tenant === TENANT && v.vnic === VNIC);
+  if (!mine) throw new Error(`vNIC ${VNIC} not listed on ${HV}: ${JSON.stringify(vnics)}`);
+  return { agent, handle: mine.handle };
+}
+
+export async function run(shared?: DevServer): Promise<Record<string, number>> {
+  const server = shared ?? (await startDevServer('e2e'));
+  try {
+    const client = new Client(server.base);
+    const { agent, handle } = await setup(client, server.adminToken);
+    const e: Endpoint = { url: `${server.base}/v1/hypervisors/${HV}/packets`, agent };
+    const fl = flows();
+
+    // open every flow: SYN out is new (by the rule), SYN-ACK in and ACK out are established
+    const steps: [boolean, string, number][] = [
+      [false, 'S', REASON.new],
+      [true, 'SA', REASON.established],
+      [false, 'A', REASON.established],
+    ];
+    let setupMismatches = 0;
+    for (const [reply, flags, reason] of steps) {
+      const body = binaryBody(
+        handle,
+        fl.map((f) => packet(f, reply, flags, 60)),
+      );
+      setupMismatches += binaryMismatches(await postBinary(e, body), FLOWS, ACTION.allow, reason);
+    }
+
+    // established traffic: each flow once per direction, ACK / PSH-ACK, 1400 bytes
+    const packets: Packet[] = [];
+    fl.forEach((f, i) => {
+      packets.push(packet(f, false, i & 1 ? 'PA' : 'A', 1400), packet(f, true, 'A', 1400));
+    });
+    const binBody = binaryBody(handle, packets);
+    const jsonText = jsonBody(packets);
+    const emptyBody = binaryBody(handle, []);
+
+    // warm up both paths (JIT in workerd and here)
+    for (let i = 0; i < 3; i++) {
+      await postBinary(e, binBody);
+      await postJson(e, jsonText);
+    }
+
+    const binary = await sustained(async () =>
+      binaryMismatches(await postBinary(e, binBody), BATCH, ACTION.allow, REASON.established),
+    );
+    const json = await sustained(async () => jsonMismatches(await postJson(e, jsonText), BATCH));
+
+    // where the time goes
+    const emptyBatchMs = await medianMs(LATENCY_SAMPLES, () => postBinary(e, emptyBody));
+    const healthzMs = await medianMs(LATENCY_SAMPLES, async () =>
+      (await fetch(`${server.base}/healthz`)).text(),
+    );
+    const binaryBatchMs = await medianMs(10, () => postBinary(e, binBody));
+    const jsonBatchMs = await medianMs(5, () => postJson(e, jsonText));
+    const verdictBuf = await postBinary(e, binBody);
+    const clientBinaryMs =
+      (await medianMs(5, async () => binaryBody(handle, packets))) +
+      (await medianMs(5, async () => binaryMismatches(verdictBuf, BATCH, ACTION.allow, REASON.established)));
+    const verdictText = await postJson(e, jsonText);
+    const clientJsonMs =
+      (await medianMs(5, async () => jsonBody(packets))) +
+      (await medianMs(5, async () => jsonMismatches(verdictText, BATCH)));
+
+    const statusErrors = Object.values(client.statuses)
+      .flatMap((c) => Object.entries(c))
+      .reduce((n, [s, k]) => n + (Number(s) >= 300 || Number(s) === 0 ? k : 0), 0);
+    if (client.failures.length) console.error('e2e: API failures:\n  ' + client.failures.join('\n  '));
+
+    return {
+      flows: FLOWS,
+      batchPackets: BATCH,
+      concurrency: CONCURRENCY,
+      binaryPps: binary.pps,
+      jsonPps: json.pps,
+      binaryVsJson: binary.pps / json.pps,
+      binaryBatches: binary.batches,
+      jsonBatches: json.batches,
+      binaryMismatches: binary.bad,
+      jsonMismatches: json.bad,
+      setupMismatches,
+      emptyBatchMs,
+      healthzMs,
+      binaryBatchMs,
+      jsonBatchMs,
+      binaryBatchBytes: binBody.byteLength,
+      jsonBatchBytes: Buffer.byteLength(jsonText),
+      binaryPerPacketNs: ((binaryBatchMs - emptyBatchMs) * 1e6) / BATCH,
+      jsonPerPacketNs: ((jsonBatchMs - emptyBatchMs) * 1e6) / BATCH,
+      binarySerialPps: BATCH / (binaryBatchMs / 1000),
+      clientBinaryMs,
+      clientJsonMs,
+      apiErrors: statusErrors,
+    };
+  } finally {
+    if (!shared) await server.stop();
+  }
+}
+
+if (isMain(import.meta.url)) {
+  const r = await run();
+  for (const [name, value] of Object.entries(r))
+    console.log(`${name.padEnd(24)} ${Number(value.toFixed(3))}`);
+}

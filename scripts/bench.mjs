@@ -1,0 +1,391 @@
+// `npm run bench` (run under tsx, so the TypeScript benches import directly): runs every benchmark in
+// sequence — in-process classifier, conntrack and data plane, then end to end and at scale through
+// `wrangler dev` on 127.0.0.1 — prints one table with each figure next to a baseline measured in the same
+// run and the issue's target, and writes bench/out/results.json. Every wrangler dev it starts is stopped
+// (process group) on exit, error, Ctrl-C or the overall time limit.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout } from 'node:timers';
+import { pathToFileURL } from 'node:url';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const OUT = path.join(ROOT, 'bench/out');
+/** hard stop for the whole run; the wrangler helpers kill their children on exit */
+const OVERALL_LIMIT_MS = 25 * 60_000;
+
+const BENCHES = ['classifier', 'conntrack', 'processor', 'e2e', 'scale'];
+
+const watchdog = setTimeout(() => {
+  console.error(`bench: overall limit of ${OVERALL_LIMIT_MS / 60_000} min reached, stopping`);
+  process.exit(2);
+}, OVERALL_LIMIT_MS);
+watchdog.unref();
+
+const results = {};
+const errors = {};
+const seconds = {};
+for (const name of BENCHES) {
+  const t0 = performance.now();
+  process.stderr.write(`bench: ${name} ...\n`);
+  try {
+    const mod = await import(pathToFileURL(path.join(ROOT, `bench/${name}.bench.ts`)).href);
+    results[name] = await mod.run();
+  } catch (err) {
+    errors[name] = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    console.error(`bench: ${name} failed: ${errors[name]}`);
+  }
+  seconds[name] = (performance.now() - t0) / 1000;
+  process.stderr.write(`bench: ${name} done in ${seconds[name].toFixed(1)} s\n`);
+}
+
+const r = (bench, key) => results[bench]?.[key];
+const fmt = (v, digits = 2) => {
+  if (v === undefined || v === null) return '—';
+  if (typeof v === 'string') return v;
+  if (!Number.isFinite(v)) return String(v);
+  if (Math.abs(v) >= 100_000) return Math.round(v).toLocaleString('en-US');
+  if (Math.abs(v) >= 100) return v.toFixed(0);
+  return v.toFixed(digits);
+};
+const pps = (mpps) => (mpps === undefined ? undefined : mpps * 1e6);
+
+/**
+ * One row: value and its same-run baseline; `ratio` = value / baseline unless given; `target` is the
+ * issue's (text) with `ok` deciding PASS/MISS, or '—' when the issue sets none (the row just reports).
+ */
+const rows = [];
+function row(bench, metric, unit, value, baselineLabel, baseline, opts = {}) {
+  const ratio =
+    opts.ratio ??
+    (value !== undefined && baseline !== undefined && baseline !== 0 ? value / baseline : undefined);
+  const status = value === undefined ? 'ERROR' : opts.ok ? (opts.ok(value) ? 'PASS' : 'MISS') : '';
+  rows.push({
+    bench,
+    metric,
+    unit,
+    value,
+    baselineLabel: baselineLabel ?? '',
+    baseline,
+    ratio,
+    target: opts.target ?? '—',
+    status,
+  });
+}
+
+// in process
+row(
+  'classifier',
+  'classify, ClassBench acl3 10k rules',
+  'Mpps',
+  r('classifier', 'classifierMpps'),
+  'linear scan',
+  r('classifier', 'linearScanMpps'),
+);
+row(
+  'classifier',
+  'build 10k rules (warm median)',
+  'ms',
+  r('classifier', 'buildMs'),
+  'first (cold) build',
+  r('classifier', 'firstBuildMs'),
+);
+row('classifier', 'oracle mismatches', '', r('classifier', 'mismatches'), '', undefined, {
+  target: '0',
+  ok: (v) => v === 0,
+});
+row(
+  'conntrack',
+  'established fast path',
+  'Mpps',
+  r('conntrack', 'fastPathMpps'),
+  'Map.get loop',
+  r('conntrack', 'mapBaselineMops'),
+);
+row(
+  'conntrack',
+  'IPv4 bytes per flow (table)',
+  'B',
+  r('conntrack', 'ipv4BytesPerFlow'),
+  'heap delta per flow',
+  r('conntrack', 'ipv4HeapDeltaBytesPerFlow'),
+);
+row(
+  'conntrack',
+  'IPv6 bytes per flow (table)',
+  'B',
+  r('conntrack', 'ipv6BytesPerFlow'),
+  'IPv4 per flow',
+  r('conntrack', 'ipv4BytesPerFlow'),
+);
+row(
+  'processor',
+  'DataPlane.process, established',
+  'Mpps',
+  r('processor', 'dataPlaneMpps'),
+  'conntrack fast path',
+  r('processor', 'conntrackFastPathMpps'),
+);
+// end to end
+const binPps = r('e2e', 'binaryPps');
+const jsonPps = r('e2e', 'jsonPps');
+row('e2e', 'binary, established, end to end', 'pkt/s', binPps, 'JSON, same packets', jsonPps, {
+  target: '≥ 1,000,000 pkt/s',
+  ok: (v) => v >= 1_000_000,
+});
+row('e2e', 'binary / JSON', '×', r('e2e', 'binaryVsJson'), '', undefined, {
+  target: '≥ 5×',
+  ok: (v) => v >= 5,
+});
+row(
+  'e2e',
+  'binary vs in-process DataPlane',
+  'pkt/s',
+  binPps,
+  'DataPlane.process',
+  pps(r('processor', 'dataPlaneMpps')),
+);
+row(
+  'e2e',
+  'verdict mismatches (bin+JSON+setup)',
+  '',
+  sum(r('e2e', 'binaryMismatches'), r('e2e', 'jsonMismatches'), r('e2e', 'setupMismatches')),
+  '',
+  undefined,
+  { target: '0', ok: (v) => v === 0 },
+);
+row(
+  'e2e',
+  'binary batch round trip, serial',
+  'ms',
+  r('e2e', 'binaryBatchMs'),
+  'empty binary batch',
+  r('e2e', 'emptyBatchMs'),
+);
+row(
+  'e2e',
+  'empty binary batch round trip',
+  'ms',
+  r('e2e', 'emptyBatchMs'),
+  'GET /healthz',
+  r('e2e', 'healthzMs'),
+);
+row(
+  'e2e',
+  'server time per packet, binary',
+  'ns',
+  r('e2e', 'binaryPerPacketNs'),
+  'in-process DataPlane',
+  nsPerPacket(r('processor', 'dataPlaneMpps')),
+);
+row(
+  'e2e',
+  'JSON batch round trip, serial',
+  'ms',
+  r('e2e', 'jsonBatchMs'),
+  'binary batch',
+  r('e2e', 'binaryBatchMs'),
+);
+row(
+  'e2e',
+  'client CPU per batch, JSON',
+  'ms',
+  r('e2e', 'clientJsonMs'),
+  'JSON round trip',
+  r('e2e', 'jsonBatchMs'),
+);
+row(
+  'e2e',
+  'client encode+check, binary (untimed)',
+  'ms',
+  r('e2e', 'clientBinaryMs'),
+  'binary round trip',
+  r('e2e', 'binaryBatchMs'),
+);
+row('e2e', 'API errors (non-2xx)', '', r('e2e', 'apiErrors'), '', undefined, {
+  target: '0',
+  ok: (v) => v === 0,
+});
+// at scale
+const floor = r('scale', 'floorRps');
+row(
+  'scale',
+  `load ${fmt(r('scale', 'workloadsLoaded'))} workloads`,
+  's',
+  sec(r('scale', 'workloadsLoadMs')),
+  '',
+  undefined,
+  { target: 'report' },
+);
+row(
+  'scale',
+  'workloads loaded (within the load budget)',
+  '',
+  r('scale', 'workloadsLoaded'),
+  'wanted',
+  r('scale', 'workloads'),
+  {
+    target: '10,000',
+    ok: (v) => v >= 10_000,
+  },
+);
+row('scale', 'workload PUTs', 'req/s', r('scale', 'workloadsRps'), 'GET tenant, same concurrency', floor);
+row(
+  'scale',
+  `load ${fmt(r('scale', 'groups'))} groups (½ dynamic)`,
+  's',
+  sec(r('scale', 'groupsLoadMs')),
+  '',
+  undefined,
+  { target: 'report' },
+);
+row('scale', 'group PUTs', 'req/s', r('scale', 'groupsRps'), 'GET tenant, same concurrency', floor);
+row(
+  'scale',
+  `load ${fmt(r('scale', 'rules'))} rules (10 policies)`,
+  's',
+  sec(r('scale', 'policiesLoadMs')),
+  '',
+  undefined,
+  { target: 'report' },
+);
+row('scale', 'rules loaded', 'rules/s', r('scale', 'rulesPerSecond'), '', undefined);
+row('scale', 'total load', 's', sec(r('scale', 'totalLoadMs')), '', undefined, { target: 'report' });
+row('scale', 'total writes', 'req/s', r('scale', 'totalRps'), 'GET tenant, same concurrency', floor);
+row(
+  'scale',
+  'realized on every hypervisor, after load',
+  's',
+  sec(r('scale', 'realizeAfterLoadMs')),
+  'hypervisors realized',
+  r('scale', 'realizedHypervisors'),
+  { ratio: null, target: 'report', ok: (v) => Number.isFinite(v) },
+);
+row(
+  'scale',
+  'resolve all groups, in process (best of 3)',
+  'ms',
+  r('scale', 'resolveInProcessMs'),
+  '',
+  undefined,
+  { target: 'report' },
+);
+row(
+  'scale',
+  `resolve all groups via API (${fmt(r('scale', 'resolveApiGroups'))} done)`,
+  's',
+  sec(r('scale', 'resolveApiTotalMs')),
+  'in process',
+  sec(r('scale', 'resolveInProcessMs')),
+  { target: 'report' },
+);
+row(
+  'scale',
+  'members via API, per group',
+  'ms',
+  r('scale', 'resolveApiPerGroupMs'),
+  'in process, per group',
+  r('scale', 'resolveInProcessPerGroupMs'),
+);
+row('scale', 'API vs in-process member mismatches', '', r('scale', 'resolveApiMismatches'), '', undefined, {
+  target: '0',
+  ok: (v) => v === 0,
+});
+row(
+  'scale',
+  '412 on writes without If-Match (retried)',
+  '',
+  r('scale', 'conflictRetries'),
+  'writes',
+  sum(r('scale', 'workloadsLoaded'), r('scale', 'groups'), 10),
+  { target: '0', ok: (v) => v === 0 },
+);
+row('scale', '503 worker restarted mid-request (retried)', '', r('scale', 'restartRetries'), '', undefined, {
+  target: '0',
+  ok: (v) => v === 0,
+});
+row(
+  'scale',
+  'GET .../status timed out (15 s) while realizing',
+  '',
+  r('scale', 'statusPollTimeouts'),
+  '',
+  undefined,
+  {
+    target: '0',
+    ok: (v) => v === 0,
+  },
+);
+row('scale', 'API errors (non-2xx, incl. the 412s)', '', r('scale', 'apiErrors'), '', undefined, {
+  target: '0',
+  ok: (v) => v === 0,
+});
+
+function sum(...vs) {
+  return vs.some((v) => v === undefined) ? undefined : vs.reduce((a, b) => a + b, 0);
+}
+function sec(ms) {
+  return ms === undefined ? undefined : ms / 1000;
+}
+function nsPerPacket(mpps) {
+  return mpps === undefined ? undefined : 1000 / mpps;
+}
+
+const header = ['bench', 'metric', 'value', 'unit', 'baseline (same run)', 'baseline', 'ratio', 'target', ''];
+const table = rows.map((x) => [
+  x.bench,
+  x.metric,
+  fmt(x.value),
+  x.unit,
+  x.baselineLabel,
+  x.baselineLabel ? fmt(x.baseline) : '',
+  x.ratio === undefined || x.ratio === null ? '' : `${fmt(x.ratio)}×`,
+  x.target,
+  x.status,
+]);
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
+const right = new Set([2, 5, 6]);
+const line = (cells) =>
+  cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ');
+console.log();
+console.log(line(header));
+console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+for (const t of table) console.log(line(t));
+console.log();
+console.log(
+  `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, node ${process.version}; ` +
+    `bench seconds: ${Object.entries(seconds)
+      .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+      .join(', ')}`,
+);
+for (const [name, e] of Object.entries(errors)) console.log(`ERROR in ${name}: ${e.split('\n')[0]}`);
+
+mkdirSync(OUT, { recursive: true });
+writeFileSync(
+  path.join(OUT, 'results.json'),
+  JSON.stringify(
+    {
+      at: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+      seconds,
+      results,
+      errors,
+      rows,
+    },
+    null,
+    2,
+  ) + '\n',
+);
+console.log(`wrote ${path.relative(ROOT, path.join(OUT, 'results.json'))}`);
+// failures of correctness or a crashed bench fail the command; a missed performance target is reported only
+const broken =
+  Object.keys(errors).length > 0 ||
+  rows.some(
+    (x) =>
+      x.target === '0' &&
+      x.status === 'MISS' &&
+      !x.metric.startsWith('412') &&
+      !x.metric.startsWith('API errors'),
+  );
+process.exitCode = broken ? 1 : 0;
