@@ -15,7 +15,7 @@ const OUT = path.join(ROOT, 'bench/out');
 /** hard stop for the whole run; the wrangler helpers kill their children on exit */
 const OVERALL_LIMIT_MS = 25 * 60_000;
 
-const BENCHES = ['classifier', 'conntrack', 'processor', 'e2e', 'scale'];
+const BENCHES = ['classifier', 'conntrack', 'processor', 'e2e', 'migration', 'scale'];
 
 const watchdog = setTimeout(() => {
   console.error(`bench: overall limit of ${OVERALL_LIMIT_MS / 60_000} min reached, stopping`);
@@ -82,6 +82,10 @@ row(
   r('classifier', 'classifierMpps'),
   'linear scan',
   r('classifier', 'linearScanMpps'),
+  {
+    target: '≥ 3 Mpps and ≥ 8× scan',
+    ok: (v) => v >= 3 && v / (r('classifier', 'linearScanMpps') ?? Infinity) >= 8,
+  },
 );
 row(
   'classifier',
@@ -90,6 +94,7 @@ row(
   r('classifier', 'buildMs'),
   'first (cold) build',
   r('classifier', 'firstBuildMs'),
+  { target: '< 100 ms', ok: (v) => v < 100 },
 );
 row('classifier', 'oracle mismatches', '', r('classifier', 'mismatches'), '', undefined, {
   target: '0',
@@ -102,6 +107,7 @@ row(
   r('conntrack', 'fastPathMpps'),
   'Map.get loop',
   r('conntrack', 'mapBaselineMops'),
+  { target: '≥ 5 Mpps', ok: (v) => v >= 5 },
 );
 row(
   'conntrack',
@@ -110,6 +116,7 @@ row(
   r('conntrack', 'ipv4BytesPerFlow'),
   'heap delta per flow',
   r('conntrack', 'ipv4HeapDeltaBytesPerFlow'),
+  { target: '≤ 64 B at 1M flows', ok: (v) => v <= 64 },
 );
 row(
   'conntrack',
@@ -207,6 +214,33 @@ row('e2e', 'API errors (non-2xx)', '', r('e2e', 'apiErrors'), '', undefined, {
   target: '0',
   ok: (v) => v === 0,
 });
+// migration
+row(
+  'migration',
+  `migrate a workload holding ${fmt(r('migration', 'flows'))} flows`,
+  'ms',
+  r('migration', 'migrationMs'),
+  'opening those flows',
+  r('migration', 'openFlowsMs'),
+  {
+    target: '< 1000 ms',
+    ok: (v) => v < 1000,
+  },
+);
+row('migration', 'flows moved per second', 'flows/s', r('migration', 'migrationFlowsPerSec'), '', undefined);
+row(
+  'migration',
+  'established at the destination',
+  '',
+  r('migration', 'establishedAtDestination'),
+  'flows',
+  r('migration', 'flows'),
+  {
+    target: 'all',
+    ok: (v) => v === r('migration', 'flows'),
+  },
+);
+
 // at scale
 const floor = r('scale', 'floorRps');
 row(
