@@ -261,7 +261,11 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
     note('policies loaded');
     const statusClient = new Client(server.base, STATUS_TIMEOUT_MS);
     const realization = await waitRealized(statusClient, admin, hypervisors);
-    if (Number.isNaN(realization.ms)) console.error(`scale: not realized in time: ${realization.lastSeen}`);
+    if (Number.isNaN(realization.ms)) {
+      console.error(`scale: not realized in time: ${realization.lastSeen}`);
+      const why = await statusClient.call('realization', 'GET', `${base}/realization`, admin);
+      console.error(`scale: realization state: ${JSON.stringify(why.body)}`);
+    }
 
     note('realized');
     // (a) in process, on exactly what was loaded; touching every list materializes the lazy results

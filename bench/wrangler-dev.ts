@@ -127,7 +127,7 @@ export async function startDevServer(label: string): Promise<DevServer> {
       '--persist-to',
       persist,
       '--log-level',
-      'warn',
+      process.env.BENCH_WRANGLER_LOG_LEVEL ?? 'warn',
       '--show-interactive-dev-session=false',
     ],
     { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },

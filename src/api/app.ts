@@ -11,6 +11,7 @@ import { groupRoutes } from './routes/groups.js';
 import { migrationRoutes } from './routes/migrations.js';
 import { hypervisorRoutes } from './routes/hypervisors.js';
 import { policyRoutes } from './routes/policies.js';
+import { realizationRoutes } from './routes/realization.js';
 import { serviceRoutes } from './routes/services.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -51,6 +52,7 @@ export function createApp() {
     auditRoutes,
     dataplaneRoutes,
     migrationRoutes,
+    realizationRoutes,
   ];
   for (const routes of resources) app.route('/', routes);
 

@@ -3,7 +3,7 @@ import { compileCache, compileRuleSet } from '../compiler/compile-rule-set.js';
 import type { Env } from '../env.js';
 import { resolveGroups } from '../policy/group-resolver.js';
 import { openDb } from '../store/db.js';
-import { loadTenantState } from '../store/tenant-state.js';
+import { loadTenantStateCached } from '../store/tenant-state.js';
 import { getTenant } from '../store/tenants.js';
 
 export interface RealizationResult {
@@ -44,7 +44,7 @@ export async function realizeTenant(
     await Promise.all(previous.map((h) => hypervisorStub(env, h).removeTenant(tenantId)));
     return { tenant: tenantId, revision: 0, hypervisors: [], removed: [...previous] };
   }
-  const { state, vnicHandles } = await loadTenantState(db, tenant);
+  const { state, vnicHandles } = await loadTenantStateCached(db, tenant);
   const resolved = resolveGroups(state.workloads, state.groups);
   const cache = compileCache(state, resolved);
   const hypervisors = affectedHypervisors(state);

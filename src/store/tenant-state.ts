@@ -32,3 +32,24 @@ export async function loadTenantState(db: Db, tenant: Tenant): Promise<LoadedTen
     vnicHandles: handles,
   };
 }
+
+const CACHED_TENANTS = 4;
+const cache = new Map<string, { revision: number; state: Promise<LoadedTenantState> }>();
+
+/**
+ * The tenant's state at its current revision, shared by the requests of this isolate: every mutation
+ * bumps the revision, so a state read at one revision never goes stale. Concurrent callers share one load.
+ */
+export function loadTenantStateCached(db: Db, tenant: Tenant): Promise<LoadedTenantState> {
+  const hit = cache.get(tenant.id);
+  if (hit && hit.revision === tenant.revision) {
+    cache.delete(tenant.id);
+    cache.set(tenant.id, hit);
+    return hit.state;
+  }
+  const state = loadTenantState(db, tenant);
+  state.catch(() => cache.delete(tenant.id));
+  cache.set(tenant.id, { revision: tenant.revision, state });
+  while (cache.size > CACHED_TENANTS) cache.delete(cache.keys().next().value!);
+  return state;
+}

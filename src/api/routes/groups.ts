@@ -2,14 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { addressSetToCidrs } from '../../policy/address-format.js';
 import { resolveGroups } from '../../policy/group-resolver.js';
 import type { Group } from '../../policy/types.js';
-import {
-  deleteGroupStatements,
-  getGroup,
-  listGroups,
-  loadAllGroups,
-  putGroupStatements,
-} from '../../store/groups.js';
-import { loadAllWorkloads } from '../../store/workloads.js';
+import { deleteGroupStatements, getGroup, listGroups, putGroupStatements } from '../../store/groups.js';
+import { loadTenantStateCached } from '../../store/tenant-state.js';
 import { notFound } from '../errors.js';
 import { ERRORS, ok, security } from '../openapi-helpers.js';
 import { assertUnreferenced, checkGroupGraph } from '../reference-checks.js';
@@ -59,9 +53,9 @@ groupRoutes.openapi(
   }),
   async (c) => {
     const { t, id } = c.req.valid('param');
-    await readableTenant(c, t);
-    const db = c.get('db');
-    const [groups, { workloads }] = await Promise.all([loadAllGroups(db, t), loadAllWorkloads(db, t)]);
+    const tenant = await readableTenant(c, t);
+    const { state } = await loadTenantStateCached(c.get('db'), tenant);
+    const { groups, workloads } = state;
     if (!groups.some((g) => g.id === id)) throw notFound('group', id);
     const resolved = resolveGroups(workloads, groups, { only: [id] }).get(id)!;
     return c.json(

@@ -3,12 +3,12 @@ import { resolveGroups } from '../../policy/group-resolver.js';
 import type { Workload } from '../../policy/types.js';
 import { canonicalIp } from '../../net/ip.js';
 import { getHypervisor } from '../../store/hypervisors.js';
-import { loadAllGroups } from '../../store/groups.js';
+import { loadTenantStateCached } from '../../store/tenant-state.js';
+import { getTenant } from '../../store/tenants.js';
 import {
   deleteWorkloadStatements,
   getWorkload,
   listWorkloads,
-  loadAllWorkloads,
   putWorkloadStatements,
   vnicOwners,
 } from '../../store/workloads.js';
@@ -46,10 +46,8 @@ export const workloadRoutes = tenantCrud<Workload, WorkloadInput>({
   list: async (db, tenant, after, limit, c) => {
     const group = c.req.query('group');
     if (!group) return listWorkloads(db, tenant, after, limit);
-    const [groups, { workloads }] = await Promise.all([
-      loadAllGroups(db, tenant),
-      loadAllWorkloads(db, tenant),
-    ]);
+    const { state } = await loadTenantStateCached(db, (await getTenant(db, tenant))!);
+    const { groups, workloads } = state;
     if (!groups.some((g) => g.id === group)) throw notFound('group', group);
     const members = new Set(resolveGroups(workloads, groups, { only: [group] }).get(group)!.workloads);
     return workloads.filter((w) => members.has(w.id) && (after === null || w.id > after)).slice(0, limit);
