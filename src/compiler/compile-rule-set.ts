@@ -7,6 +7,7 @@ import { stableHash } from './content-hash.js';
 import { PeerMatches } from './peer-matches.js';
 import { policiesInEvaluationOrder } from './rule-order.js';
 import { ServiceMatches } from './service-matches.js';
+import { SharedLists } from './shared-lists.js';
 import type { AddressMatch, CompiledRule, CompiledRuleSet, CompiledVnic, ServiceMatch } from './types.js';
 
 export interface CompileInput {
@@ -69,6 +70,12 @@ export function compileRuleSet(input: CompileInput): CompiledRuleSet {
         if (rule.direction !== 'out') vnics[v]!.in.push(index);
       }
     }
+  }
+
+  const lists = new SharedLists();
+  for (const v of vnics) {
+    v.out = lists.intern(v.out);
+    v.in = lists.intern(v.in);
   }
 
   const content = {

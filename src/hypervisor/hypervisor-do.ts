@@ -1,4 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
+import { unpackRuleSet } from '../compiler/rule-set-codec.js';
+import { joinRuleSetParts, type RuleSetHeader, type RuleSetPart } from '../compiler/rule-set-parts.js';
 import type { CompiledRuleSet } from '../compiler/types.js';
 import {
   BatchError,
@@ -50,6 +52,7 @@ export class HypervisorDO extends DurableObject<Env> {
   #flows: FlowStore;
   #ruleSets: RuleSetStore;
   #revisions = new Map<string, number>();
+  #staged = new Map<string, { header: RuleSetHeader; parts: RuleSetPart[] }>();
   /** vNICs that migrated away, by tenant and id, so JSON packets naming them still get `moved` */
   #movedByName = new Map<string, MovedVnic>();
   #countersFlushedAt = 0;
@@ -152,6 +155,26 @@ export class HypervisorDO extends DurableObject<Env> {
       this.#persist(true);
     }
     return this.#summary(rs.tenant)!;
+  }
+
+  /** A rule set too large for one message arrives as a header, parts, then a commit (see ruleSetParts). */
+  async beginRuleSet(header: RuleSetHeader): Promise<void> {
+    this.#staged.set(header.tenant, { header, parts: [] });
+  }
+
+  async appendRuleSetPart(tenant: string, revision: number, part: RuleSetPart): Promise<void> {
+    const staged = this.#staged.get(tenant);
+    if (!staged || staged.header.revision !== revision)
+      throw new Error(`no rule set ${revision} staged for ${tenant}`);
+    staged.parts.push(part);
+  }
+
+  async commitRuleSet(tenant: string, revision: number): Promise<TenantRealization> {
+    const staged = this.#staged.get(tenant);
+    if (!staged || staged.header.revision !== revision)
+      throw new Error(`no rule set ${revision} staged for ${tenant}`);
+    this.#staged.delete(tenant);
+    return this.applyRuleSet(unpackRuleSet(joinRuleSetParts(staged.header, staged.parts)));
   }
 
   async removeTenant(tenant: string): Promise<void> {

@@ -1,5 +1,7 @@
 import { affectedHypervisors } from '../compiler/affected-hypervisors.js';
 import { compileCache, compileRuleSet } from '../compiler/compile-rule-set.js';
+import { ruleSetParts } from '../compiler/rule-set-parts.js';
+import type { CompiledRuleSet } from '../compiler/types.js';
 import type { Env } from '../env.js';
 import { resolveGroups } from '../policy/group-resolver.js';
 import { openDb } from '../store/db.js';
@@ -23,6 +25,19 @@ async function inParallel<T>(items: readonly T[], limit: number, task: (item: T)
     while (next < items.length) await task(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** One RPC when the rule set is small; otherwise a header, parts under the message limit, and a commit. */
+async function pushRuleSet(env: Env, rs: CompiledRuleSet): Promise<void> {
+  const stub = hypervisorStub(env, rs.hypervisor);
+  const split = ruleSetParts(rs);
+  if (!split) {
+    await stub.applyRuleSet(rs);
+    return;
+  }
+  await stub.beginRuleSet(split.header);
+  for (const part of split.parts) await stub.appendRuleSetPart(rs.tenant, rs.revision, part);
+  await stub.commitRuleSet(rs.tenant, rs.revision);
 }
 
 export function hypervisorStub(env: Env, hypervisor: string) {
@@ -51,9 +66,7 @@ export async function realizeTenant(
   const removed = previous.filter((h) => !hypervisors.includes(h));
   // a few at a time: each compiled rule set of a large tenant is big, and only a few need be alive at once
   await inParallel(hypervisors, PUSH_CONCURRENCY, (hypervisor) =>
-    hypervisorStub(env, hypervisor).applyRuleSet(
-      compileRuleSet({ state, hypervisor, vnicHandles, resolved, cache }),
-    ),
+    pushRuleSet(env, compileRuleSet({ state, hypervisor, vnicHandles, resolved, cache })),
   );
   await Promise.all(removed.map((h) => hypervisorStub(env, h).removeTenant(tenantId)));
   return { tenant: tenantId, revision: tenant.revision, hypervisors, removed };

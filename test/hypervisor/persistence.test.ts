@@ -2,6 +2,8 @@ import { env } from 'cloudflare:workers';
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { HypervisorDO } from '../../src/hypervisor/hypervisor-do.js';
+import { ruleSetParts } from '../../src/compiler/rule-set-parts.js';
+import { bigRuleSet } from '../compiler/big-rule-set.js';
 import { sendOne, webDbScenario } from './scenario.js';
 
 const udp = { src: '10.0.1.5', dst: '10.0.2.7', proto: 17, sport: 5000, dport: 5432, len: 100 };
@@ -91,6 +93,29 @@ describe('hypervisor object state', () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await stub.flowCount()).toEqual({ memory: 0, stored: 0 });
     expect((await sendOne(hvA, agentA, reply)).action).toBe('drop');
+  });
+
+  it('takes a rule set too large for one message in parts, and keeps it across a restart', async () => {
+    const rs = bigRuleSet(21_000, 10, 'parts', 'parts-hv');
+    const split = ruleSetParts(rs)!;
+    expect(split.parts.length).toBeGreaterThan(1);
+    const stub = env.HYPERVISOR.get(env.HYPERVISOR.idFromName('parts-hv'));
+    await stub.beginRuleSet(split.header);
+    for (const part of split.parts) await stub.appendRuleSetPart('parts', 7, part);
+    expect(await stub.commitRuleSet('parts', 7)).toMatchObject({
+      tenant: 'parts',
+      revision: 7,
+      rules: 21_000,
+      vnics: 300,
+    });
+    const reloaded = await runInDurableObject(stub, async (_instance, state) => {
+      const fresh = new HypervisorDO(state, env);
+      await state.blockConcurrencyWhile(async () => {});
+      return fresh.status();
+    });
+    expect(reloaded).toEqual([
+      expect.objectContaining({ tenant: 'parts', revision: 7, rules: 21_000, hash: 'abc' }),
+    ]);
   });
 
   it('tracks ICMP echo by identifier', async () => {
