@@ -2,7 +2,7 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.js';
 import { openDb } from '../store/db.js';
 import { insertMigration, saveMigrationProgress, type MigrationRecord } from '../store/migrations.js';
-import { runStep, STEPS, type MigrationPlan, type Step } from './migration-steps.js';
+import { MigrationAbort, runStep, STEPS, type MigrationPlan, type Step } from './migration-steps.js';
 
 const RETRY_MS = 1000;
 
@@ -92,9 +92,11 @@ export class MigrationDO extends DurableObject<Env> {
       await this.ctx.storage.deleteAlarm();
     } catch (err) {
       record.error = err instanceof Error ? err.message : String(err);
+      if (err instanceof MigrationAbort) record.state = 'failed';
       await this.ctx.storage.put('active', active);
       await saveMigrationProgress(db, record).catch(() => undefined);
-      await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
+      if (record.state === 'running') await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
+      else await this.ctx.storage.deleteAlarm();
     }
   }
 }

@@ -8,6 +8,11 @@ import { loadTenantState } from '../store/tenant-state.js';
 import { getTenant } from '../store/tenants.js';
 import { getWorkload, moveWorkloadStatement } from '../store/workloads.js';
 
+/** A migration that can never complete (its tenant or workload is gone): it ends as `failed`. */
+export class MigrationAbort extends Error {
+  readonly code = 'migration-abort';
+}
+
 export const STEPS = ['prepare', 'freeze', 'import', 'inventory', 'release'] as const;
 export type Step = (typeof STEPS)[number];
 
@@ -33,7 +38,7 @@ export async function runStep(env: Env, plan: MigrationPlan, step: Step): Promis
       // the destination gets the tenant's rules as they will be with the workload there
       const db = openDb(env.DB);
       const tenant = await getTenant(db, plan.tenant);
-      if (!tenant) throw new Error(`tenant ${plan.tenant} is gone`);
+      if (!tenant) throw new MigrationAbort(`tenant ${plan.tenant} is gone`);
       const { state, vnicHandles } = await loadTenantState(db, tenant);
       const moved = {
         ...state,
@@ -56,7 +61,7 @@ export async function runStep(env: Env, plan: MigrationPlan, step: Step): Promis
     case 'inventory': {
       const db = openDb(env.DB);
       const before = await getWorkload(db, plan.tenant, plan.workload);
-      if (!before) throw new Error(`workload ${plan.workload} is gone`);
+      if (!before) throw new MigrationAbort(`workload ${plan.workload} is gone`);
       if (before.hypervisor !== plan.to) {
         const revision = await commitTenantChange(db, {
           tenant: plan.tenant,

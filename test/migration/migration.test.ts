@@ -157,6 +157,17 @@ describe('flow-state migration', () => {
     expect((await call('GET', '/v1/tenants/mg2/migrations/second', { token: s.editor })).status).toBe(404);
   });
 
+  it('ends as failed when the workload disappears mid-migration', async () => {
+    const s = await established('mg5');
+    await coordinator('mg5', 'web-1').injectFault('import');
+    expect((await migrate('mg5', { to: s.hvC, id: 'm' }, s.editor)).body.state).toBe('running');
+    await ok(call('DELETE', '/v1/tenants/mg5/workloads/web-1', { token: s.editor }), 204);
+    await runDurableObjectAlarm(coordinator('mg5', 'web-1'));
+    const m = await ok(call('GET', '/v1/tenants/mg5/migrations/m', { token: s.editor }));
+    expect(m.body).toMatchObject({ state: 'failed', step: 'inventory', error: 'workload web-1 is gone' });
+    expect(await runDurableObjectAlarm(coordinator('mg5', 'web-1'))).toBe(false);
+  });
+
   it('validates the request and the caller', async () => {
     const s = await established('mg3');
     expect((await migrate('mg3', { to: 'nowhere' }, s.editor)).status).toBe(422);
