@@ -236,6 +236,11 @@ export class HypervisorDO extends DurableObject<Env> {
     );
   }
 
+  /** Rule handles as binary verdicts name them: index = handle. */
+  async ruleTable(): Promise<[tenant: string, policy: string, rule: string][]> {
+    return this.#plane.exportCounters().rules;
+  }
+
   async ruleStats(tenant: string, policy?: string): Promise<RuleStats[]> {
     return this.#plane.ruleStats(tenant, policy);
   }

@@ -79,6 +79,13 @@ describe('binary batches', () => {
     expect([...v.reason]).toEqual([REASON.new, REASON.established, REASON.default, REASON['unknown-vnic']]);
     expect([...v.action]).toEqual([0, 0, 1, 1]);
     expect(v.rule[0]).toBe(v.rule[1]);
+    const rules = await ok(call('GET', `/v1/hypervisors/${hvA}/rules`));
+    expect(rules.body.items).toContainEqual({
+      handle: v.rule[0],
+      tenant: 'bin1',
+      policy: 'app',
+      rule: 'web-to-db',
+    });
     // the same packets as JSON on the other direction's flow give the same reasons
     const json = await send(hvA, agentA, [
       {

@@ -108,6 +108,27 @@ dataplaneRoutes.openapi(
   },
 );
 
+dataplaneRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/hypervisors/{h}/rules',
+    tags: ['data plane'],
+    security,
+    description: 'The rule handles of this hypervisor, as binary verdict records name them.',
+    request: { params: Param },
+    responses: { 200: ok(AnyObject), ...ERRORS },
+  }),
+  async (c) => {
+    const { h } = c.req.valid('param');
+    const visible = await hypervisorReader(c, h);
+    const table = await hypervisorStub(c.env, h).ruleTable();
+    const items = table
+      .map((r, handle) => ({ handle, tenant: r[0]!, policy: r[1]!, rule: r[2]! }))
+      .filter((r) => visible(r.tenant));
+    return c.json({ items, nextCursor: null }, 200);
+  },
+);
+
 const Status = z
   .object({
     id: z.string(),
