@@ -11,27 +11,13 @@ import {
   TCP_PSH,
   TCP_SYN,
 } from '../src/dataplane/conntrack/index.js';
+import { bestOf3, lcg } from './timing.js';
 
 const TCP = 6;
 const UDP = 17;
 const NOW = 1_700_000_000;
 const FLOWS = 100_000;
 const PACKETS = 2_000_000;
-
-function lcg(seed: number) {
-  return () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0);
-}
-
-function bestOf3(run: () => number): { seconds: number; check: number } {
-  let seconds = Infinity;
-  let check = 0;
-  for (let i = 0; i < 3; i++) {
-    const t0 = process.hrtime.bigint();
-    check = run();
-    seconds = Math.min(seconds, Number(process.hrtime.bigint() - t0) / 1e9);
-  }
-  return { seconds, check };
-}
 
 function establishedFastPath(): Record<string, number> {
   const table = new ConntrackTable({ initialCapacity: FLOWS, trackDirty: false });

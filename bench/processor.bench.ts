@@ -9,6 +9,7 @@ import type { CompiledRule, CompiledRuleSet, CompiledVnic } from '../src/compile
 import { allocBatch, REASON, type PacketBatch } from '../src/dataplane/codec/index.js';
 import { DEFAULT_TIMEOUTS, TCP_ACK, TCP_PSH, TCP_SYN } from '../src/dataplane/conntrack/index.js';
 import { DataPlane } from '../src/dataplane/processor/index.js';
+import { bestOf3, lcg } from './timing.js';
 
 const TCP = 6;
 const NOW_MS = 1_700_000_000_000;
@@ -18,21 +19,6 @@ const BATCH = 1024;
 const BATCHES = 512;
 const ROUNDS = 4;
 const PACKETS = BATCH * BATCHES * ROUNDS;
-
-function lcg(seed: number) {
-  return () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0);
-}
-
-function bestOf3(run: () => number): { seconds: number; check: number } {
-  let seconds = Infinity;
-  let check = 0;
-  for (let i = 0; i < 3; i++) {
-    const t0 = process.hrtime.bigint();
-    check = run();
-    seconds = Math.min(seconds, Number(process.hrtime.bigint() - t0) / 1e9);
-  }
-  return { seconds, check };
-}
 
 function ruleSet(): CompiledRuleSet {
   const none = { v4: [], v6: [] };
