@@ -51,13 +51,10 @@ export class HypervisorDO extends DurableObject<Env> {
   #plane = new DataPlane();
   #flows: FlowStore;
   #ruleSets: RuleSetStore;
-  #revisions = new Map<string, number>();
   #staged = new Map<string, { header: RuleSetHeader; parts: RuleSetPart[] }>();
   /** vNICs that migrated away, by tenant and id, so JSON packets naming them still get `moved` */
   #movedByName = new Map<string, MovedVnic>();
   #countersFlushedAt = 0;
-  /** vNICs whose flows arrived by migration in this object's lifetime (prepare must not re-freeze them) */
-  #imported = new Set<number>();
   #clockOffsetMs = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -79,7 +76,6 @@ export class HypervisorDO extends DurableObject<Env> {
     if (counters) this.#plane.importCounters(JSON.parse(counters));
     for (const rs of this.#ruleSets.loadAll()) {
       this.#plane.applyRuleSet(rs);
-      this.#revisions.set(rs.tenant, rs.revision);
     }
     const moved = this.#kv('moved');
     if (moved) for (const v of JSON.parse(moved) as MovedVnic[]) this.#markMoved(v, true);
@@ -147,11 +143,10 @@ export class HypervisorDO extends DurableObject<Env> {
 
   /** Installs a tenant's compiled rule set; an older revision than the one in force is ignored. */
   async applyRuleSet(rs: CompiledRuleSet): Promise<TenantRealization> {
-    const current = this.#revisions.get(rs.tenant);
+    const current = this.#summary(rs.tenant)?.revision;
     if (current === undefined || rs.revision >= current) {
       this.#plane.applyRuleSet(rs);
       this.#ruleSets.put(rs);
-      this.#revisions.set(rs.tenant, rs.revision);
       this.#persist(true);
     }
     return this.#summary(rs.tenant)!;
@@ -180,7 +175,6 @@ export class HypervisorDO extends DurableObject<Env> {
   async removeTenant(tenant: string): Promise<void> {
     this.#plane.removeTenant(tenant);
     this.#ruleSets.remove(tenant);
-    this.#revisions.delete(tenant);
     this.#persist(true);
   }
 
@@ -252,7 +246,7 @@ export class HypervisorDO extends DurableObject<Env> {
   /** Migration, destination: rules for the incoming vNICs, which answer `moved` until their flows arrive. */
   async prepareIncoming(rs: CompiledRuleSet, incoming: MovedVnic[]): Promise<void> {
     await this.applyRuleSet(rs);
-    for (const v of incoming) if (!this.#imported.has(v.handle)) this.#markMoved(v, true);
+    for (const v of incoming) this.#markMoved(v, true);
     this.#saveMoved();
   }
 
@@ -272,7 +266,6 @@ export class HypervisorDO extends DurableObject<Env> {
     const applied = this.#plane.importFlows(transfer, this.#now());
     for (const v of vnics) {
       this.#markMoved(v, false);
-      this.#imported.add(v.handle);
     }
     this.#saveMoved();
     this.#persist(true, { batchVnics: new Set(vnics.map((v) => v.handle)) });
