@@ -1,6 +1,31 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const shells = ['api', 'store', 'hypervisor', 'realization', 'migration', 'inventory', 'console', 'cli'];
+const layer = (names) => names.flatMap((n) => [`**/${n}/*`, `**/${n}`]);
+
+/** Arrows point down: a folder may import only the folders listed below it. */
+function below(folder, forbidden, extra = [], files = [`src/${folder}/**/*.ts`]) {
+  return {
+    files,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...layer(forbidden), ...extra],
+              message: `${files[0]} may not import from a layer above it (see ARCHITECTURE.md)`,
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
+
+const pure = ['cloudflare:*', 'hono', 'hono/*', 'drizzle-orm', 'drizzle-orm/*'];
+
 export default tseslint.config(
   { ignores: ['node_modules', '.wrangler', 'migrations'] },
   js.configs.recommended,
@@ -12,4 +37,16 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  below('net', [...shells, 'policy', 'compiler', 'dataplane', 'analysis'], pure),
+  below('policy', [...shells, 'compiler', 'dataplane', 'analysis'], pure),
+  below('compiler', [...shells, 'dataplane', 'analysis'], pure),
+  below('dataplane', [...shells, 'analysis'], pure),
+  below('analysis', shells, pure),
+  below('store', ['api', 'hypervisor', 'realization', 'migration', 'inventory', 'console', 'cli']),
+  below('hypervisor', ['api', 'realization', 'migration', 'inventory', 'console', 'cli']),
+  below('realization', ['api', 'migration', 'inventory', 'console', 'cli']),
+  below('migration', ['api', 'inventory', 'console', 'cli']),
+  below('inventory', ['api', 'console', 'cli']),
+  // nothing but the entry imports the HTTP layer
+  { ...below('src', ['api'], [], ['src/*.ts']), ignores: ['src/index.ts'] },
 );

@@ -8,6 +8,7 @@ import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setDevVar } from '../scripts/dev-vars.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 export const OUT_DIR = path.join(ROOT, 'bench/out');
@@ -78,6 +79,9 @@ export async function startDevServer(label: string): Promise<DevServer> {
     WRANGLER_SEND_METRICS: 'false',
     CLOUDFLARE_CF_FETCH_ENABLED: 'false',
     NO_COLOR: '1',
+    // `--env-file` is read only while this is on; it replaces .dev.vars, and process.env stays out of the worker
+    CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: 'true',
+    CLOUDFLARE_INCLUDE_PROCESS_ENV: 'false',
   };
   const logFile = path.join(OUT_DIR, `wrangler-${label}.log`);
 
@@ -108,6 +112,9 @@ export async function startDevServer(label: string): Promise<DevServer> {
     throw new Error(`d1 migrations failed (${migrate.status}): ${migrate.stderr || migrate.stdout}`);
   }
 
+  // the token goes in a file of the 0700 temp dir: a `--var` on the command line would show in `ps`
+  const devVars = path.join(persist, 'dev.vars');
+  setDevVar(devVars, 'ADMIN_TOKEN', adminToken);
   const log = createWriteStream(logFile);
   const child = spawn(
     'npx',
@@ -122,8 +129,8 @@ export async function startDevServer(label: string): Promise<DevServer> {
       HOST,
       '--port',
       String(port),
-      '--var',
-      `ADMIN_TOKEN:${adminToken}`,
+      '--env-file',
+      devVars,
       '--persist-to',
       persist,
       '--log-level',

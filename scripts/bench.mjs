@@ -15,7 +15,17 @@ const OUT = path.join(ROOT, 'bench/out');
 /** hard stop for the whole run; the wrangler helpers kill their children on exit */
 const OVERALL_LIMIT_MS = 25 * 60_000;
 
-const BENCHES = ['classifier', 'conntrack', 'processor', 'e2e', 'migration', 'scale'];
+const BENCHES = [
+  'classifier',
+  'conntrack',
+  'processor',
+  'evidence',
+  'e2e',
+  'migration',
+  'large-policy',
+  'status',
+  'scale',
+];
 
 const watchdog = setTimeout(() => {
   console.error(`bench: overall limit of ${OVERALL_LIMIT_MS / 60_000} min reached, stopping`);
@@ -240,6 +250,82 @@ row(
     ok: (v) => v === r('migration', 'flows'),
   },
 );
+
+// one policy of 20,000 rules: [metric, value key, baseline label, baseline key]
+const lp = (key) => r('large-policy', key);
+for (const [metric, key, label, baseKey] of [
+  [`write ${fmt(lp('rules'))}-rule policy (create, async)`, 'createWriteMs'],
+  [`realize it on ${fmt(lp('hypervisors'))} hypervisors`, 'createRealizeMs', 'write', 'createWriteMs'],
+  ['write one changed rule (async)', 'updateWriteMs', 'create write', 'createWriteMs'],
+  ['realize one changed rule', 'updateRealizeMs', 'create realize', 'createRealizeMs'],
+  ['one changed rule, answered realized', 'updateRealizedMs'],
+  ['read the policy back', 'readMs'],
+  ['delete it, answered realized', 'deleteRealizedMs'],
+])
+  row('large-policy', metric, 's', sec(lp(key)), label, baseKey && sec(lp(baseKey)), { target: 'report' });
+row(
+  'large-policy',
+  'audit entry of the one-rule update',
+  'B',
+  lp('auditEntryBytes'),
+  'policy JSON',
+  lp('policyBytes'),
+  {
+    target: '< 1% of the policy',
+    ok: (v) => v < (lp('policyBytes') ?? 0) / 100,
+  },
+);
+
+// evidence: a logged verdict against an unlogged one (same rules and packets), and status while realizing
+const ev = (key) => r('evidence', key);
+row('evidence', 'logged verdict, in process', 'ns', ev('loggedNs'), 'unlogged verdict', ev('unloggedNs'), {
+  target: '≤ 1.5×',
+  ok: (v) => v / (ev('unloggedNs') ?? 0) <= 1.5,
+});
+row(
+  'evidence',
+  'logged verdict, end to end (median)',
+  'ns',
+  ev('e2eLoggedNs'),
+  'unlogged',
+  ev('e2eUnloggedNs'),
+  {
+    target: '≤ 1.5×',
+    ok: (v) => v / (ev('e2eUnloggedNs') ?? 0) <= 1.5,
+  },
+);
+row(
+  'evidence',
+  'logged verdict, end to end (fastest)',
+  'ns',
+  ev('e2eFastestLoggedNs'),
+  'unlogged',
+  ev('e2eFastestUnloggedNs'),
+);
+row('evidence', 'verdict mismatches', '', ev('e2eVerdictMismatches'), '', undefined, {
+  target: '0',
+  ok: (v) => v === 0,
+});
+const st = (key) => r('status', key);
+row(
+  'status',
+  'GET status p99, while 8 hv realize 10k rules',
+  'ms',
+  st('statusP99Ms'),
+  'p50',
+  st('statusP50Ms'),
+);
+row('status', 'GET status max, same', 'ms', st('statusMaxMs'), 'polls', st('statusPolls'), {
+  ratio: null,
+  target: '< 2000 ms',
+  ok: (v) => v < 2000,
+});
+row('status', 'realize the 10k-rule policy', 's', sec(st('realizeCreateMs')), '', undefined, {
+  target: 'report',
+});
+row('status', 'realize it again, one rule changed', 's', sec(st('realizeUpdateMs')), '', undefined, {
+  target: 'report',
+});
 
 // at scale
 const floor = r('scale', 'floorRps');

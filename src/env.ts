@@ -2,6 +2,7 @@ import type { HypervisorDO } from './hypervisor/index.js';
 import type { MigrationDO } from './migration/index.js';
 import type { RealizerDO } from './realization/index.js';
 
+/** The Worker's bindings (wrangler.toml); test-only ones are declared in test/env.d.ts. */
 export interface Env {
   DB: D1Database;
   HYPERVISOR: DurableObjectNamespace<HypervisorDO>;
@@ -13,23 +14,29 @@ export interface Env {
   ADMIN_TOKEN?: string;
 }
 
+type Bindings = Pick<Env, 'HYPERVISOR' | 'MIGRATION' | 'REALIZER'>;
+
+/** The data-plane object of one hypervisor. */
+export const hypervisorOf = (env: Bindings, hypervisor: string) =>
+  env.HYPERVISOR.get(env.HYPERVISOR.idFromName(hypervisor));
+
+/** The object that realizes one tenant's revisions on its hypervisors. */
+export const realizerOf = (env: Bindings, tenant: string) =>
+  env.REALIZER.get(env.REALIZER.idFromName(tenant));
+
+/** The coordinator of one workload's flow-state migrations. */
+export const migrationOf = (env: Bindings, tenant: string, workload: string) =>
+  env.MIGRATION.get(env.MIGRATION.idFromName(`${tenant}/${workload}`));
+
+type WorkerEnv = Env;
+
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Cloudflare {
     interface GlobalProps {
       mainModule: typeof import('./index.js');
     }
-    interface Env {
-      DB: D1Database;
-      HYPERVISOR: DurableObjectNamespace<HypervisorDO>;
-      MIGRATION: DurableObjectNamespace<MigrationDO>;
-      REALIZER: DurableObjectNamespace<RealizerDO>;
-      TEST_HOOKS?: string;
-      ADMIN_TOKEN?: string;
-      TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
-      CLASSBENCH_RULES: string;
-      CLASSBENCH_TRACE: string;
-      CLASSBENCH_FIRSTMATCH: string;
-    }
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface Env extends WorkerEnv {}
   }
 }

@@ -1,9 +1,9 @@
-import { HTTPException } from 'hono/http-exception';
 import { router } from './context.js';
 import { authenticate } from './auth/authenticate.js';
-import { PolicyError } from '../policy/policy-error.js';
-import { ApiError, errorBody } from './errors.js';
+import { errorResponse, noRoute } from './errors.js';
 import { docsPage } from './docs-page.js';
+import { databaseAnswers } from '../store/db.js';
+import { requestHygiene } from './request-hygiene.js';
 import { appRoutes } from './routes/apps.js';
 import { auditRoutes } from './routes/audit.js';
 import { dataplaneRoutes } from './routes/dataplane.js';
@@ -20,14 +20,9 @@ import { workloadRoutes } from './routes/workloads.js';
 export function createApp() {
   const app = router();
 
-  app.get('/healthz', async (c) => {
-    try {
-      await c.env.DB.prepare('SELECT 1').first();
-      return c.json({ ok: true }, 200);
-    } catch {
-      return c.json({ ok: false }, 503);
-    }
-  });
+  app.get('/healthz', async (c) =>
+    (await databaseAnswers(c.env.DB)) ? c.json({ ok: true }, 200) : c.json({ ok: false }, 503),
+  );
   app.get('/docs', (c) => c.html(docsPage('/openapi.json')));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {
@@ -40,6 +35,7 @@ export function createApp() {
   });
 
   app.use('/v1/*', authenticate);
+  app.use('*', requestHygiene(app.openAPIRegistry));
   const resources = [
     tenantRoutes,
     tokenRoutes,
@@ -56,17 +52,14 @@ export function createApp() {
   ];
   for (const routes of resources) app.route('/', routes);
 
-  app.notFound((c) => c.json(errorBody('not-found', `no route for ${c.req.method} ${c.req.path}`), 404));
+  app.notFound((c) => {
+    const { status, body } = errorResponse(noRoute(c.req.method, c.req.path));
+    return c.json(body, status);
+  });
   app.onError((err, c) => {
-    if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
-    if (err instanceof PolicyError) return c.json(errorBody(err.code, err.message, err.details), 422);
-    if (err instanceof HTTPException) {
-      const status = err.status;
-      const message = /malformed json/i.test(err.message) ? 'body: malformed JSON' : err.message;
-      return c.json(errorBody(status === 400 ? 'invalid-request' : 'http-error', message), status);
-    }
-    console.error('unhandled', err instanceof Error ? err.stack : String(err));
-    return c.json(errorBody('internal', 'internal error'), 500);
+    const { status, body } = errorResponse(err);
+    if (status === 500) console.error('unhandled', err instanceof Error ? err.stack : String(err));
+    return c.json(body, status);
   });
   return app;
 }

@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Env } from '../env.js';
 import type { Db } from '../store/db.js';
 import type { Principal } from './auth/principal.js';
+import { validationFailed } from './errors.js';
 import { validationError } from './validation.js';
 
 export interface AppEnv {
@@ -13,7 +14,7 @@ export interface AppEnv {
 export function router() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
-      if (!result.success) return c.json(validationError(result.error, result.target), 400);
+      if (!result.success) return c.json(validationError(result.error, result.target), validationFailed);
     },
   });
 }

@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm';
 import { BUILTIN_SERVICES } from '../policy/builtin-services.js';
 import type { Group } from '../policy/types.js';
 import { PolicyError } from '../policy/policy-error.js';
@@ -6,8 +5,8 @@ import { resolveGroups } from '../policy/group-resolver.js';
 import type { Db } from '../store/db.js';
 import { loadAllGroups } from '../store/groups.js';
 import { referrers } from '../store/references.js';
-import { apps, groups, services } from '../store/schema.js';
-import { and } from 'drizzle-orm';
+import { getAppSpec } from '../store/apps.js';
+import { objectIds } from '../store/object-ids.js';
 import { conflict, unprocessable } from './errors.js';
 
 export interface NamedReference {
@@ -16,14 +15,9 @@ export interface NamedReference {
   at: string;
 }
 
-async function idsOf(db: Db, table: typeof groups | typeof services, tenant: string): Promise<Set<string>> {
-  const rows = await db.select({ id: table.id }).from(table).where(eq(table.tenant, tenant)).all();
-  return new Set(rows.map((r) => r.id));
-}
-
 export async function assertGroupsExist(db: Db, tenant: string, refs: NamedReference[]): Promise<void> {
   if (refs.length === 0) return;
-  const known = await idsOf(db, groups, tenant);
+  const known = await objectIds(db, tenant, 'group');
   const missing = refs.find((r) => !known.has(r.id));
   if (missing)
     throw unprocessable('unknown-group', `${missing.at}: group "${missing.id}" does not exist`, {
@@ -33,7 +27,7 @@ export async function assertGroupsExist(db: Db, tenant: string, refs: NamedRefer
 
 export async function assertServicesExist(db: Db, tenant: string, refs: NamedReference[]): Promise<void> {
   if (refs.length === 0) return;
-  const known = await idsOf(db, services, tenant);
+  const known = await objectIds(db, tenant, 'service');
   const missing = refs.find((r) => !known.has(r.id) && !(r.id in BUILTIN_SERVICES));
   if (missing)
     throw unprocessable('unknown-service', `${missing.at}: service "${missing.id}" does not exist`, {
@@ -43,12 +37,8 @@ export async function assertServicesExist(db: Db, tenant: string, refs: NamedRef
 
 export async function assertAppExists(db: Db, tenant: string, app: string | undefined): Promise<void> {
   if (!app) return;
-  const row = await db
-    .select({ id: apps.id })
-    .from(apps)
-    .where(and(eq(apps.tenant, tenant), eq(apps.id, app)))
-    .get();
-  if (!row) throw unprocessable('unknown-app', `body.app: app "${app}" does not exist`, { app });
+  if (!(await getAppSpec(db, tenant, app)))
+    throw unprocessable('unknown-app', `body.app: app "${app}" does not exist`, { app });
 }
 
 /** Nested groups must exist and must not form a cycle with the rest of the tenant's groups. */

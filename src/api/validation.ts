@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import { errorBody } from './errors.js';
 
-function formatPath(target: string, path: PropertyKey[]): string {
+export function formatPath(target: string, path: PropertyKey[]): string {
   let out = target === 'json' ? 'body' : target;
   for (const p of path) out += typeof p === 'number' ? `[${p}]` : `.${String(p)}`;
   return out;

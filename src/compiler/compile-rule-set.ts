@@ -1,4 +1,4 @@
-import { AddressSetBuilder } from '../policy/address-set.js';
+import { AddressSetBuilder } from '../net/address-set.js';
 import { type ResolvedGroup, resolveGroups } from '../policy/group-resolver.js';
 import { PolicyError } from '../policy/policy-error.js';
 import { effectiveTimeouts } from '../policy/timeouts.js';

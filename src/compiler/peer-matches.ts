@@ -1,5 +1,5 @@
 import { parseCidr } from '../net/ip.js';
-import { AddressSetBuilder, emptyAddressSet } from '../policy/address-set.js';
+import { AddressSetBuilder, emptyAddressSet } from '../net/address-set.js';
 import type { ResolvedGroup } from '../policy/group-resolver.js';
 import { PolicyError } from '../policy/policy-error.js';
 import type { Peer } from '../policy/types.js';

@@ -1,30 +1,14 @@
+import type { AddressSet } from '../net/address-set.js';
+import type { ServiceMatch } from '../net/service-match.js';
 import type { Category, ConntrackTimeouts, RuleAction, RuleDirection } from '../policy/types.js';
 
-/**
- * An address set as sorted, merged, inclusive ranges.
- * v4: [lo, hi, lo, hi, ...] as unsigned 32-bit numbers.
- * v6: [lo0, lo1, lo2, lo3, hi0, hi1, hi2, hi3, ...], each address as four big-endian 32-bit words.
- */
-export interface AddressSet {
-  v4: number[];
-  v6: number[];
-}
+export type { AddressSet, ServiceMatch };
 
 /** `any: true` matches every address of both families (negate is then false). */
 export interface AddressMatch {
   any: boolean;
   negate: boolean;
   set: AddressSet;
-}
-
-/**
- * One service entry: proto -1 = any protocol. Port lists are [lo, hi, ...] inclusive; empty = any.
- * For ICMP/ICMPv6 `sport` holds the allowed ICMP types and `dport` the codes.
- */
-export interface ServiceMatch {
-  proto: number;
-  sport: number[];
-  dport: number[];
 }
 
 export interface CompiledRule {

@@ -14,25 +14,26 @@ import {
 } from '../dataplane/codec/index.js';
 import {
   DataPlane,
-  type FlowLogEntry,
+  type FlowLogFilter,
   type FlowTransfer,
   type RuleStats,
   type TenantSummary,
 } from '../dataplane/processor/index.js';
 import type { Env } from '../env.js';
+import { EvidenceStore } from './evidence-store.js';
+import { FlowLogStore, type FlowLogPage } from './flow-log-store.js';
 import { FlowStore, onlyVnics, withoutVnics } from './flow-store.js';
-import { RuleSetStore } from './rule-set-store.js';
+import { RuleSetStore, storedText } from './rule-set-store.js';
 
 /** Packets per batch; a larger batch is answered 413. */
 export const MAX_BATCH_PACKETS = 16384;
-const COUNTER_FLUSH_MS = 5000;
 /** vNIC handles are D1 autoincrement ids, so 0 names no vNIC. */
 const UNKNOWN_VNIC = 0;
 const IDLE_ALARM_MS = 60_000;
 
 export type BatchOutcome<T> =
   | { ok: true; result: T }
-  | { ok: false; status: 400 | 413; code: string; message: string; index: number | null };
+  | { ok: false; problem: 'malformed' | 'too-large'; code: string; message: string; index: number | null };
 
 export interface MovedVnic {
   handle: number;
@@ -42,27 +43,48 @@ export interface MovedVnic {
 
 export type TenantRealization = TenantSummary;
 
+/** Lets queued events (status reads, packet batches) run between slices of a long job. */
+const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+async function runSteps<T>(steps: Generator<void, T>): Promise<T> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await yieldToEvents();
+  }
+}
+
 /**
  * The data plane of one hypervisor: compiled rule sets of every tenant with vNICs here, the conntrack
- * table, counters and flow log. Conntrack changes of a batch are written to SQLite in the same event as the
- * batch, so the output gate releases the verdicts only once they are durable.
+ * table, counters and flow log. Conntrack changes, counters and flow-log records of a batch are written to
+ * SQLite in the same event as the batch, so the output gate releases the verdicts only once they are
+ * durable. Rule sets are built in slices that yield, one at a time, and swapped in whole: status reads and
+ * packets are answered meanwhile, packets by the rules in force.
  */
 export class HypervisorDO extends DurableObject<Env> {
-  #plane = new DataPlane();
+  // the ring only carries one batch's records to storage, so it need not be larger than a batch
+  #plane = new DataPlane({ flowLogCapacity: MAX_BATCH_PACKETS });
   #flows: FlowStore;
   #ruleSets: RuleSetStore;
+  #evidence: EvidenceStore;
+  #flowLog: FlowLogStore;
+  /** rule-set installs and removals, one after another */
+  #ruleSetWork: Promise<unknown> = Promise.resolve();
   #staged = new Map<string, { header: RuleSetHeader; parts: RuleSetPart[] }>();
   /** vNICs that migrated away, by tenant and id, so JSON packets naming them still get `moved` */
   #movedByName = new Map<string, MovedVnic>();
-  #countersFlushedAt = 0;
   #clockOffsetMs = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#flows = new FlowStore(ctx.storage.sql);
     this.#ruleSets = new RuleSetStore(ctx.storage.sql);
+    this.#evidence = new EvidenceStore(ctx.storage.sql);
+    this.#flowLog = new FlowLogStore(ctx.storage.sql);
     ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)');
-    void ctx.blockConcurrencyWhile(async () => this.#load());
+    const loaded = ctx.blockConcurrencyWhile(async () => this.#load());
+    // classifiers of the restored rule sets are built after the load, in slices, rather than on first use
+    void loaded.then(() => runSteps(this.#plane.warmSteps())).catch(() => undefined);
   }
 
   #now(): number {
@@ -71,11 +93,18 @@ export class HypervisorDO extends DurableObject<Env> {
 
   #load(): void {
     this.#clockOffsetMs = Number(this.#kv('clockOffsetMs') ?? 0);
-    // rule handles first: persisted flows name rules by handle
-    const counters = this.#kv('counters');
-    if (counters) this.#plane.importCounters(JSON.parse(counters));
+    const now = this.#now();
+    // rule handles first: persisted flows and flow-log records name rules by handle
+    const evidence = this.#evidence.load();
+    const legacy = this.#kv('counters');
+    if (legacy && evidence.rules.length === 0) this.#plane.importCounters(JSON.parse(legacy), now);
+    else this.#plane.restoreEvidence(evidence.rules, evidence.labels, evidence.blocks, now);
+    if (legacy) {
+      this.#evidence.save(this.#plane);
+      this.ctx.storage.sql.exec("DELETE FROM kv WHERE k = 'counters'");
+    }
     for (const rs of this.#ruleSets.loadAll()) {
-      this.#plane.applyRuleSet(rs);
+      this.#plane.applyRuleSet(rs, now);
     }
     const moved = this.#kv('moved');
     if (moved) for (const v of JSON.parse(moved) as MovedVnic[]) this.#markMoved(v, true);
@@ -109,13 +138,10 @@ export class HypervisorDO extends DurableObject<Env> {
   }
 
   /**
-   * Writes the conntrack changes since the last call. Flows of `batchVnics` (just migrated in) go to
-   * batch rows; deletes of `releasedVnics` are left to a later key-range delete.
+   * Writes the conntrack changes and the evidence since the last call. Flows of `batchVnics` (just migrated
+   * in) go to batch rows; deletes of `releasedVnics` are left to a later key-range delete.
    */
-  #persist(
-    force = false,
-    opts: { batchVnics?: ReadonlySet<number>; releasedVnics?: ReadonlySet<number> } = {},
-  ): void {
+  #persist(opts: { batchVnics?: ReadonlySet<number>; releasedVnics?: ReadonlySet<number> } = {}): void {
     const { upserts, deletes } = this.#plane.conntrack.takeDirty();
     if (opts.batchVnics) {
       this.#flows.appendBatch(onlyVnics(upserts, opts.batchVnics));
@@ -123,11 +149,13 @@ export class HypervisorDO extends DurableObject<Env> {
     } else {
       this.#flows.apply(upserts, deletes, opts.releasedVnics);
     }
-    const now = this.#now();
-    if (force || now - this.#countersFlushedAt >= COUNTER_FLUSH_MS) {
-      this.#setKv('counters', JSON.stringify(this.#plane.exportCounters()));
-      this.#countersFlushedAt = now;
-    }
+    this.#saveEvidence();
+  }
+
+  /** Counters, new rule names and vNIC labels, and the batch's flow-log records, in the caller's event. */
+  #saveEvidence(): void {
+    for (const records of this.#plane.takeFlowLog().segments) this.#flowLog.append(records);
+    this.#evidence.save(this.#plane);
   }
 
   async #armAlarm(): Promise<void> {
@@ -141,15 +169,30 @@ export class HypervisorDO extends DurableObject<Env> {
     if (current === null || current > wall) await this.ctx.storage.setAlarm(Math.max(wall, Date.now() + 10));
   }
 
-  /** Installs a tenant's compiled rule set; an older revision than the one in force is ignored. */
+  /** Runs rule-set jobs one at a time, in the order they arrive. */
+  #serially<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.#ruleSetWork.then(job, job);
+    this.#ruleSetWork = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Installs a tenant's compiled rule set; an older revision than the one in force is ignored. Built and
+   * serialized in slices; the swap and the stored copy are one synchronous step, so a crash leaves the old
+   * or the new rule set, never a mix.
+   */
   async applyRuleSet(rs: CompiledRuleSet): Promise<TenantRealization> {
-    const current = this.#summary(rs.tenant)?.revision;
-    if (current === undefined || rs.revision >= current) {
-      this.#plane.applyRuleSet(rs);
-      this.#ruleSets.put(rs);
-      this.#persist(true);
-    }
-    return this.#summary(rs.tenant)!;
+    return this.#serially(async () => {
+      const current = this.#plane.revisionOf(rs.tenant);
+      if (current === undefined || rs.revision >= current) {
+        const tenant = await runSteps(this.#plane.prepareRuleSet(rs));
+        const text = await runSteps(storedText(rs));
+        this.#plane.install(tenant, this.#now());
+        this.#ruleSets.putText(rs.tenant, text);
+        this.#persist();
+      }
+      return this.#summary(rs.tenant)!;
+    });
   }
 
   /** A rule set too large for one message arrives as a header, parts, then a commit (see ruleSetParts). */
@@ -173,9 +216,11 @@ export class HypervisorDO extends DurableObject<Env> {
   }
 
   async removeTenant(tenant: string): Promise<void> {
-    this.#plane.removeTenant(tenant);
-    this.#ruleSets.remove(tenant);
-    this.#persist(true);
+    await this.#serially(async () => {
+      this.#plane.removeTenant(tenant);
+      this.#ruleSets.remove(tenant);
+      this.#persist();
+    });
   }
 
   #summary(tenant: string): TenantRealization | undefined {
@@ -192,9 +237,15 @@ export class HypervisorDO extends DurableObject<Env> {
       batch = decode();
     } catch (err) {
       if (err instanceof BatchTooLargeError)
-        return { ok: false, status: 413, code: 'batch-too-large', message: err.message, index: null };
+        return {
+          ok: false,
+          problem: 'too-large',
+          code: 'batch-too-large',
+          message: err.message,
+          index: null,
+        };
       if (err instanceof BatchError)
-        return { ok: false, status: 400, code: 'bad-batch', message: err.message, index: err.index };
+        return { ok: false, problem: 'malformed', code: 'bad-batch', message: err.message, index: err.index };
       throw err;
     }
     const result = encode(batch);
@@ -232,15 +283,17 @@ export class HypervisorDO extends DurableObject<Env> {
 
   /** Rule handles as binary verdicts name them: index = handle. */
   async ruleTable(): Promise<[tenant: string, policy: string, rule: string][]> {
-    return this.#plane.exportCounters().rules;
+    return this.#plane.ruleNames(0).map((r) => [r.tenant, r.policy, r.rule]);
   }
 
   async ruleStats(tenant: string, policy?: string): Promise<RuleStats[]> {
     return this.#plane.ruleStats(tenant, policy);
   }
 
-  async flowLog(filter: Parameters<DataPlane['flowLog']>[0]): Promise<FlowLogEntry[]> {
-    return this.#plane.flowLog(filter);
+  /** Stored flow-log entries matching the filter, newest first, older than `beforeSeq` when given. */
+  async flowLog(filter: FlowLogFilter & { beforeSeq?: number }): Promise<FlowLogPage> {
+    const { beforeSeq, limit, ...match } = filter;
+    return this.#flowLog.read(match, this.#plane.flowLogNames, beforeSeq, limit ?? 100);
   }
 
   /** Migration, destination: rules for the incoming vNICs, which answer `moved` until their flows arrive. */
@@ -268,7 +321,7 @@ export class HypervisorDO extends DurableObject<Env> {
       this.#markMoved(v, false);
     }
     this.#saveMoved();
-    this.#persist(true, { batchVnics: new Set(vnics.map((v) => v.handle)) });
+    this.#persist({ batchVnics: new Set(vnics.map((v) => v.handle)) });
     await this.ctx.storage.setAlarm(Date.now() + 10);
     return applied;
   }
@@ -276,7 +329,7 @@ export class HypervisorDO extends DurableObject<Env> {
   /** Migration, source: drops its copy of the moved flows; the vNICs keep answering `moved`. */
   async releaseFlows(handles: number[]): Promise<number> {
     const released = this.#plane.releaseFlows(handles);
-    this.#persist(true, { releasedVnics: new Set(handles) });
+    this.#persist({ releasedVnics: new Set(handles) });
     this.#addPendingRelease(handles);
     await this.ctx.storage.setAlarm(Date.now() + 10);
     return released;
@@ -296,7 +349,7 @@ export class HypervisorDO extends DurableObject<Env> {
   /** Expiry, plus the storage work a migration left for later: range deletes and batch compaction. */
   override async alarm(): Promise<void> {
     this.#plane.conntrack.expire(Math.floor(this.#now() / 1000));
-    this.#persist(true);
+    this.#persist();
     const pending = JSON.parse(this.#kv('pendingRelease') ?? '[]') as number[];
     if (pending.length) {
       this.#flows.deleteVnics(pending);
@@ -316,6 +369,15 @@ export class HypervisorDO extends DurableObject<Env> {
     if (this.env.TEST_HOOKS !== 'on') throw new Error('test hooks are off');
     this.#clockOffsetMs += seconds * 1000;
     this.#setKv('clockOffsetMs', String(this.#clockOffsetMs));
+  }
+
+  /**
+   * Test hook (only with TEST_HOOKS=on): ends this instance as an eviction or crash would; the next call
+   * builds a new one from storage.
+   */
+  async restart(): Promise<void> {
+    if (this.env.TEST_HOOKS !== 'on') throw new Error('test hooks are off');
+    this.ctx.abort('test restart');
   }
 
   async flowCount(): Promise<{ memory: number; stored: number }> {

@@ -28,12 +28,16 @@ export class RuleSetStore {
   }
 
   put(rs: CompiledRuleSet): void {
-    const text = JSON.stringify(packRuleSet(rs));
-    this.remove(rs.tenant);
+    this.putText(rs.tenant, JSON.stringify(packRuleSet(rs)));
+  }
+
+  /** Stores a rule set as storedText wrote it. */
+  putText(tenant: string, text: string): void {
+    this.remove(tenant);
     for (let i = 0, seq = 0; i < text.length; i += CHUNK_CHARS, seq++)
       this.#sql.exec(
         'INSERT INTO rule_sets (tenant, seq, chunk) VALUES (?, ?, ?)',
-        rs.tenant,
+        tenant,
         seq,
         text.slice(i, i + CHUNK_CHARS),
       );
@@ -42,4 +46,33 @@ export class RuleSetStore {
   remove(tenant: string): void {
     this.#sql.exec('DELETE FROM rule_sets WHERE tenant = ?', tenant);
   }
+}
+
+/** Table rows stringified per step: a few ms each, even for large address sets and rule lists. */
+const ITEMS_PER_STEP = 500;
+
+/**
+ * The rule set's stored JSON (what put writes), built in steps so the caller can yield between them: one
+ * JSON.stringify of a 20,000-rule set holds the object for a long time.
+ */
+export function* storedText(rs: CompiledRuleSet): Generator<void, string> {
+  const { sets, lists, rules, vnics, ...header } = packRuleSet(rs);
+  yield;
+  const out = [JSON.stringify(header).slice(0, -1)];
+  const tables: [string, readonly unknown[]][] = [
+    ['sets', sets],
+    ['lists', lists],
+    ['rules', rules],
+    ['vnics', vnics],
+  ];
+  for (const [name, items] of tables) {
+    const pieces: string[] = [];
+    for (let i = 0; i < items.length; i += ITEMS_PER_STEP) {
+      pieces.push(JSON.stringify(items.slice(i, i + ITEMS_PER_STEP)).slice(1, -1));
+      yield;
+    }
+    out.push(`,${JSON.stringify(name)}:[${pieces.join(',')}]`);
+  }
+  out.push('}');
+  return out.join('');
 }

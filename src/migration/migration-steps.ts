@@ -1,10 +1,9 @@
 import { compileRuleSet } from '../compiler/compile-rule-set.js';
-import type { Env } from '../env.js';
+import { hypervisorOf, realizerOf, type Env } from '../env.js';
 import type { MovedVnic } from '../hypervisor/hypervisor-do.js';
-import { hypervisorStub } from '../realization/realize-tenant.js';
 import { openDb } from '../store/db.js';
-import { commitTenantChange } from '../store/mutation.js';
 import { loadTenantState } from '../store/tenant-state.js';
+import { runTenantTransaction, TenantMissing } from '../store/tenant-transaction.js';
 import { getTenant } from '../store/tenants.js';
 import { getWorkload, moveWorkloadStatement } from '../store/workloads.js';
 
@@ -30,8 +29,8 @@ export interface MigrationPlan {
  * after a crash or a failure: at every instant a flow is judged by at most one hypervisor object.
  */
 export async function runStep(env: Env, plan: MigrationPlan, step: Step): Promise<{ flowsMoved?: number }> {
-  const source = hypervisorStub(env, plan.from);
-  const destination = hypervisorStub(env, plan.to);
+  const source = hypervisorOf(env, plan.from);
+  const destination = hypervisorOf(env, plan.to);
   const handles = plan.vnics.map((v) => v.handle);
   switch (step) {
     case 'prepare': {
@@ -60,26 +59,28 @@ export async function runStep(env: Env, plan: MigrationPlan, step: Step): Promis
     }
     case 'inventory': {
       const db = openDb(env.DB);
-      const before = await getWorkload(db, plan.tenant, plan.workload);
-      if (!before) throw new MigrationAbort(`workload ${plan.workload} is gone`);
-      if (before.hypervisor !== plan.to) {
-        const revision = await commitTenantChange(db, {
-          tenant: plan.tenant,
-          revision: null,
-          actor: `migration:${plan.id}`,
-          statements: [moveWorkloadStatement(db, plan.tenant, plan.workload, plan.to)],
-          audit: [
-            {
-              action: 'update',
-              kind: 'workload',
-              id: plan.workload,
-              before,
-              after: { ...before, hypervisor: plan.to },
-            },
-          ],
-        });
-        await env.REALIZER.get(env.REALIZER.idFromName(plan.tenant)).request(plan.tenant, revision, true);
+      let out;
+      try {
+        out = await runTenantTransaction(
+          db,
+          { tenant: plan.tenant, expected: null, actor: `migration:${plan.id}` },
+          async () => {
+            const before = await getWorkload(db, plan.tenant, plan.workload);
+            if (!before) throw new MigrationAbort(`workload ${plan.workload} is gone`);
+            if (before.hypervisor === plan.to) return { unchanged: null };
+            const after = { ...before, hypervisor: plan.to };
+            return {
+              result: null,
+              statements: [moveWorkloadStatement(db, plan.tenant, plan.workload, plan.to)],
+              audit: [{ action: 'update' as const, kind: 'workload', id: plan.workload, before, after }],
+            };
+          },
+        );
+      } catch (err) {
+        if (err instanceof TenantMissing) throw new MigrationAbort(`tenant ${plan.tenant} is gone`);
+        throw err;
       }
+      if (out.changed) await realizerOf(env, plan.tenant).request(plan.tenant, out.revision, true);
       return {};
     }
     case 'release':

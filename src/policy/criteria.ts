@@ -12,7 +12,7 @@ import { CRITERIA_FIELDS, CRITERIA_OPS, type Condition, type Criteria, type Work
  */
 
 const ATTRIBUTE_PREFIX = 'attributes.';
-const MAX_DEPTH = 32;
+export const MAX_DEPTH = 32;
 
 export function isConditionNode(expr: Criteria): expr is Condition {
   return 'field' in expr;

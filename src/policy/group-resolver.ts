@@ -1,5 +1,5 @@
-import type { AddressSet } from '../compiler/types.js';
-import { AddressSetBuilder, mergeAddressSets } from './address-set.js';
+import type { AddressSet } from '../net/address-set.js';
+import { AddressSetBuilder, mergeAddressSets } from '../net/address-set.js';
 import { validateCriteria } from './criteria.js';
 import { type IndexSet, unionAll } from './index-set.js';
 import { PolicyError } from './policy-error.js';

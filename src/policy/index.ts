@@ -1,5 +1,3 @@
-export * from './address-format.js';
-export * from './address-set.js';
 export * from './app-diff.js';
 export * from './builtin-services.js';
 export * from './canonical-json.js';

@@ -1,5 +1,5 @@
-import type { AddressSet } from '../compiler/types.js';
-import { compareV6 } from './address-set.js';
+import type { AddressSet } from '../net/address-set.js';
+import { compareV6 } from '../net/address-set.js';
 import type { IndexSet } from './index-set.js';
 
 /**

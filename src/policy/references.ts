@@ -1,36 +1,27 @@
-import type { Peer, Policy } from './types.js';
+import type { Policy } from './types.js';
 
-/** Where a policy refers to a group or service, e.g. to answer 409 when deleting something still in use. */
+/** One place a policy names a group or service; `at` is where it stands in the policy's body. */
 export interface PolicyReference {
-  policy: string;
-  /** null when the reference is the policy's own appliedTo */
-  rule: string | null;
-  field: 'appliedTo' | 'sources' | 'destinations' | 'services';
+  kind: 'group' | 'service';
+  id: string;
+  /** e.g. `rules[2].sources.groups[0]`, or `appliedTo[1]` for the policy's own appliedTo */
+  at: string;
 }
 
-export function policiesReferencingGroup(policies: readonly Policy[], groupId: string): PolicyReference[] {
-  const refs: PolicyReference[] = [];
-  const inPeer = (peer: Peer) => peer !== 'any' && peer.groups.includes(groupId);
-  for (const p of policies) {
-    if (p.appliedTo.includes(groupId)) refs.push({ policy: p.id, rule: null, field: 'appliedTo' });
-    for (const r of p.rules) {
-      if (r.appliedTo.includes(groupId)) refs.push({ policy: p.id, rule: r.id, field: 'appliedTo' });
-      if (inPeer(r.sources)) refs.push({ policy: p.id, rule: r.id, field: 'sources' });
-      if (inPeer(r.destinations)) refs.push({ policy: p.id, rule: r.id, field: 'destinations' });
+/** Every group and service a policy names, in body order: the one walker of a policy's references. */
+export function policyReferences(p: Policy): PolicyReference[] {
+  const refs: PolicyReference[] = p.appliedTo.map((id, i) => ({ kind: 'group', id, at: `appliedTo[${i}]` }));
+  p.rules.forEach((r, ri) => {
+    const at = `rules[${ri}]`;
+    for (const side of ['sources', 'destinations'] as const) {
+      const peer = r[side];
+      if (peer !== 'any')
+        peer.groups.forEach((id, i) => refs.push({ kind: 'group', id, at: `${at}.${side}.groups[${i}]` }));
     }
-  }
-  return refs;
-}
-
-export function policiesReferencingService(
-  policies: readonly Policy[],
-  serviceId: string,
-): PolicyReference[] {
-  const refs: PolicyReference[] = [];
-  for (const p of policies) {
-    for (const r of p.rules) {
-      if (r.services.includes(serviceId)) refs.push({ policy: p.id, rule: r.id, field: 'services' });
-    }
-  }
+    r.appliedTo.forEach((id, i) => refs.push({ kind: 'group', id, at: `${at}.appliedTo[${i}]` }));
+    r.services.forEach((s, i) => {
+      if (typeof s === 'string') refs.push({ kind: 'service', id: s, at: `${at}.services[${i}]` });
+    });
+  });
   return refs;
 }

@@ -1,4 +1,4 @@
-import type { ServiceMatch } from '../compiler/types.js';
+import type { ServiceMatch } from '../net/service-match.js';
 import { PolicyError } from './policy-error.js';
 import { parsePorts } from './ports.js';
 import { isIcmpProtocol, parseProtocol, protocolHasPorts } from './protocols.js';

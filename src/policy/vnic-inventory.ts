@@ -1,5 +1,5 @@
 import { parseIP } from '../net/ip.js';
-import type { AddressSet } from '../compiler/types.js';
+import type { AddressSet } from '../net/address-set.js';
 import type { IndexSet } from './index-set.js';
 import { PolicyError } from './policy-error.js';
 import { RankedAddresses } from './ranked-addresses.js';

@@ -1,2 +1,2 @@
 export { RealizerDO } from './realizer-do.js';
-export { hypervisorStub, realizeTenant, type RealizationResult } from './realize-tenant.js';
+export { realizeTenant, type RealizationResult } from './realize-tenant.js';

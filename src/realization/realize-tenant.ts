@@ -2,11 +2,23 @@ import { affectedHypervisors } from '../compiler/affected-hypervisors.js';
 import { compileCache, compileRuleSet } from '../compiler/compile-rule-set.js';
 import { ruleSetParts } from '../compiler/rule-set-parts.js';
 import type { CompiledRuleSet } from '../compiler/types.js';
-import type { Env } from '../env.js';
+import { hypervisorOf, type Env } from '../env.js';
 import { resolveGroups } from '../policy/group-resolver.js';
+import { PolicyError } from '../policy/policy-error.js';
 import { openDb } from '../store/db.js';
 import { loadTenantStateCached } from '../store/tenant-state.js';
 import { getTenant } from '../store/tenants.js';
+
+/** The tenant's state at `revision` does not compile (a state the API refuses, e.g. injected): retrying cannot help. */
+export class UnrealizableRevision extends Error {
+  readonly code = 'unrealizable-revision';
+  constructor(
+    readonly revision: number,
+    cause: PolicyError,
+  ) {
+    super(`revision ${revision} cannot be realized: ${cause.message}`);
+  }
+}
 
 export interface RealizationResult {
   tenant: string;
@@ -29,7 +41,7 @@ async function inParallel<T>(items: readonly T[], limit: number, task: (item: T)
 
 /** One RPC when the rule set is small; otherwise a header, parts under the message limit, and a commit. */
 async function pushRuleSet(env: Env, rs: CompiledRuleSet): Promise<void> {
-  const stub = hypervisorStub(env, rs.hypervisor);
+  const stub = hypervisorOf(env, rs.hypervisor);
   const split = ruleSetParts(rs);
   if (!split) {
     await stub.applyRuleSet(rs);
@@ -38,10 +50,6 @@ async function pushRuleSet(env: Env, rs: CompiledRuleSet): Promise<void> {
   await stub.beginRuleSet(split.header);
   for (const part of split.parts) await stub.appendRuleSetPart(rs.tenant, rs.revision, part);
   await stub.commitRuleSet(rs.tenant, rs.revision);
-}
-
-export function hypervisorStub(env: Env, hypervisor: string) {
-  return env.HYPERVISOR.get(env.HYPERVISOR.idFromName(hypervisor));
 }
 
 /**
@@ -56,18 +64,22 @@ export async function realizeTenant(
   const db = openDb(env.DB);
   const tenant = await getTenant(db, tenantId);
   if (!tenant) {
-    await Promise.all(previous.map((h) => hypervisorStub(env, h).removeTenant(tenantId)));
+    await Promise.all(previous.map((h) => hypervisorOf(env, h).removeTenant(tenantId)));
     return { tenant: tenantId, revision: 0, hypervisors: [], removed: [...previous] };
   }
   const { state, vnicHandles } = await loadTenantStateCached(db, tenant);
-  const resolved = resolveGroups(state.workloads, state.groups);
-  const cache = compileCache(state, resolved);
   const hypervisors = affectedHypervisors(state);
   const removed = previous.filter((h) => !hypervisors.includes(h));
-  // a few at a time: each compiled rule set of a large tenant is big, and only a few need be alive at once
-  await inParallel(hypervisors, PUSH_CONCURRENCY, (hypervisor) =>
-    pushRuleSet(env, compileRuleSet({ state, hypervisor, vnicHandles, resolved, cache })),
-  );
-  await Promise.all(removed.map((h) => hypervisorStub(env, h).removeTenant(tenantId)));
+  try {
+    const resolved = resolveGroups(state.workloads, state.groups);
+    const cache = compileCache(state, resolved);
+    // a few at a time: each compiled rule set of a large tenant is big, and only a few need be alive at once
+    await inParallel(hypervisors, PUSH_CONCURRENCY, (hypervisor) =>
+      pushRuleSet(env, compileRuleSet({ state, hypervisor, vnicHandles, resolved, cache })),
+    );
+  } catch (err) {
+    throw err instanceof PolicyError ? new UnrealizableRevision(tenant.revision, err) : err;
+  }
+  await Promise.all(removed.map((h) => hypervisorOf(env, h).removeTenant(tenantId)));
   return { tenant: tenantId, revision: tenant.revision, hypervisors, removed };
 }

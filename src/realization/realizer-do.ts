@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.js';
-import { realizeTenant } from './realize-tenant.js';
+import { realizeTenant, UnrealizableRevision } from './realize-tenant.js';
 
 interface RealizerState {
   tenant: string;
@@ -10,6 +10,8 @@ interface RealizerState {
   /** every hypervisor that ever held the tenant (stats and flow logs are read there) */
   seen: string[];
   error: string | null;
+  /** the newest revision found not to compile; the realizer waits for a newer one instead of retrying it */
+  unrealizable: number;
 }
 
 /**
@@ -31,7 +33,16 @@ export class RealizerDO extends DurableObject<Env> {
   }
 
   async request(tenant: string, revision: number, wait: boolean): Promise<RealizerState> {
-    const s = (this.#state ??= { tenant, wanted: 0, realized: 0, hypervisors: [], seen: [], error: null });
+    const s = (this.#state ??= {
+      tenant,
+      wanted: 0,
+      realized: 0,
+      hypervisors: [],
+      seen: [],
+      error: null,
+      unrealizable: 0,
+    });
+    s.unrealizable ??= 0;
     s.wanted = Math.max(s.wanted, revision);
     await this.ctx.storage.put('state', s);
     if (!wait) {
@@ -50,7 +61,7 @@ export class RealizerDO extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     const s = this.#state;
-    if (!s || s.realized >= s.wanted) return;
+    if (!s || s.realized >= s.wanted || s.unrealizable >= s.wanted) return;
     try {
       await this.#realizeUpTo(s.wanted);
       if (s.realized < s.wanted)
@@ -61,7 +72,8 @@ export class RealizerDO extends DurableObject<Env> {
   }
 
   async #realizeUpTo(revision: number): Promise<void> {
-    for (let round = 0; this.#state!.realized < revision && round < 3; round++) {
+    const s = this.#state!;
+    for (let round = 0; s.realized < revision && s.unrealizable < revision && round < 3; round++) {
       this.#running ??= this.#runOnce().finally(() => (this.#running = null));
       await this.#running;
     }
@@ -79,7 +91,8 @@ export class RealizerDO extends DurableObject<Env> {
       s.error = null;
     } catch (err) {
       s.error = err instanceof Error ? err.message : String(err);
-      throw err;
+      if (!(err instanceof UnrealizableRevision)) throw err;
+      s.unrealizable = Math.max(s.unrealizable, err.revision);
     } finally {
       this.#finishedAt = Date.now();
       this.#lastRunMs = this.#finishedAt - started;

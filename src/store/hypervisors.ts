@@ -1,3 +1,4 @@
+import { guardViolationOf } from './guard-violation.js';
 import { asc, eq, gt } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { hypervisors } from './schema.js';
@@ -24,6 +25,11 @@ export async function putHypervisor(db: Db, h: Hypervisor): Promise<void> {
     .onConflictDoUpdate({ target: hypervisors.id, set: { name: h.name } });
 }
 
+/** Throws GuardViolation `hypervisor-in-use` when a workload still lives there, however recently it arrived. */
 export async function deleteHypervisor(db: Db, id: string): Promise<void> {
-  await db.delete(hypervisors).where(eq(hypervisors.id, id));
+  try {
+    await db.delete(hypervisors).where(eq(hypervisors.id, id));
+  } catch (err) {
+    throw guardViolationOf(err) ?? err;
+  }
 }

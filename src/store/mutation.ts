@@ -1,7 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from './db.js';
-import { audit, revisions, tenants } from './schema.js';
+import { auditStatements } from './audit-log.js';
+import { revisions, tenants } from './schema.js';
 
 export type Statement = BatchItem<'sqlite'>;
 
@@ -48,18 +49,7 @@ export async function commitTenantChange(db: Db, change: TenantChange): Promise<
     ? sql<number>`(SELECT revision FROM tenants WHERE id = ${tenant} AND revision = ${change.revision! + 1})`
     : sql<number>`(SELECT revision FROM tenants WHERE id = ${tenant})`;
   const guard = db.insert(revisions).values({ tenant, revision: current, actor });
-  const auditRows: Statement[] = change.audit.map((a) =>
-    db.insert(audit).values({
-      tenant,
-      revision: current,
-      actor,
-      action: a.action,
-      objectKind: a.kind,
-      objectId: a.id,
-      before: a.before ?? null,
-      after: a.after ?? null,
-    }),
-  );
+  const auditRows = await auditStatements(db, tenant, current, actor, change.audit);
   const readBack = db.select({ revision: tenants.revision }).from(tenants).where(eq(tenants.id, tenant));
   try {
     const results = await db.batch([bump, guard, ...change.statements, ...auditRows, readBack]);

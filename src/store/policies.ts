@@ -1,9 +1,10 @@
-import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import { policyReferences } from '../policy/references.js';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Category, Policy, Rule } from '../policy/types.js';
-import { chunkRows } from './chunk.js';
+import { chunkIds } from './chunk.js';
 import type { Db } from './db.js';
 import type { Statement } from './mutation.js';
-import { clearReferencesStatement, setReferencesStatements, type Reference } from './references.js';
+import { clearReferencesStatement, setReferencesStatements } from './references.js';
 import { policies, rules } from './schema.js';
 
 type PolicyRow = typeof policies.$inferSelect;
@@ -32,12 +33,16 @@ function assemble(rows: PolicyRow[], ruleRows: RuleRow[]): Policy[] {
 }
 
 async function rulesOf(db: Db, tenant: string, ids: string[]): Promise<RuleRow[]> {
-  if (ids.length === 0) return [];
-  return db
-    .select()
-    .from(rules)
-    .where(and(eq(rules.tenant, tenant), inArray(rules.policy, ids)))
-    .all();
+  const parts = await Promise.all(
+    chunkIds(ids, 1).map((part) =>
+      db
+        .select()
+        .from(rules)
+        .where(and(eq(rules.tenant, tenant), inArray(rules.policy, part)))
+        .all(),
+    ),
+  );
+  return parts.flat();
 }
 
 export async function getPolicy(db: Db, tenant: string, id: string): Promise<Policy | null> {
@@ -73,17 +78,41 @@ export async function loadAllPolicies(db: Db, tenant: string): Promise<Policy[]>
   return assemble(rows, ruleRows);
 }
 
-/** Groups and services a policy names (policy appliedTo, rule peers, rule appliedTo, service ids). */
-export function policyReferences(p: Policy): Reference[] {
-  const refs: Reference[] = p.appliedTo.map((id) => ({ kind: 'group', id }));
-  for (const r of p.rules) {
-    for (const peer of [r.sources, r.destinations]) {
-      if (peer !== 'any') refs.push(...peer.groups.map((id) => ({ kind: 'group' as const, id })));
-    }
-    refs.push(...r.appliedTo.map((id) => ({ kind: 'group' as const, id })));
-    for (const s of r.services) if (typeof s === 'string') refs.push({ kind: 'service', id: s });
-  }
-  return refs;
+/** UTF-16 units of rule JSON per insert: a bound value stays under 1 MB (D1 allows 2 MB). */
+const RULES_JSON_UNITS = 300_000;
+
+/**
+ * The policy's rules as a few inserts, each binding one JSON array that SQLite unpacks with json_each:
+ * 20,000 rules are a handful of statements rather than a thousand of 20 rows (100 bound parameters).
+ * The body goes through SQLite's JSON text unchanged (escapes kept), so it reads back exactly.
+ */
+function insertRulesStatements(db: Db, tenant: string, p: Policy): Statement[] {
+  const statements: Statement[] = [];
+  let chunk: string[] = [];
+  let units = 0;
+  let first = 0;
+  const flush = (next: number) => {
+    if (chunk.length === 0) return;
+    statements.push(
+      // columns in table order: tenant, policy, position, id, body
+      db
+        .insert(rules)
+        .select(
+          sql`SELECT ${tenant}, ${p.id}, ${first} + key, value ->> 0, value -> 1 FROM json_each(${`[${chunk.join(',')}]`})`,
+        ),
+    );
+    chunk = [];
+    units = 0;
+    first = next;
+  };
+  p.rules.forEach(({ id, ...body }, position) => {
+    const item = JSON.stringify([id, body]);
+    if (units + item.length > RULES_JSON_UNITS) flush(position);
+    chunk.push(item);
+    units += item.length + 1;
+  });
+  flush(p.rules.length);
+  return statements;
 }
 
 export function putPolicyStatements(db: Db, tenant: string, p: Policy): Statement[] {
@@ -103,8 +132,7 @@ export function putPolicyStatements(db: Db, tenant: string, p: Policy): Statemen
       .onConflictDoUpdate({ target: [policies.tenant, policies.id], set: row }),
     db.delete(rules).where(and(eq(rules.tenant, tenant), eq(rules.policy, p.id))),
   ];
-  const ruleRows = p.rules.map(({ id, ...body }, position) => ({ tenant, policy: p.id, position, id, body }));
-  for (const chunk of chunkRows(ruleRows, 5)) statements.push(db.insert(rules).values(chunk));
+  statements.push(...insertRulesStatements(db, tenant, p));
   statements.push(...setReferencesStatements(db, tenant, 'policy', p.id, policyReferences(p)));
   return statements;
 }

@@ -26,6 +26,8 @@ export const tokens = sqliteTable(
     hypervisor: text('hypervisor'),
     name: text('name'),
     createdAt: createdAt(),
+    expiresAt: text('expires_at'),
+    lastUsedAt: text('last_used_at'),
   },
   (t) => [uniqueIndex('tokens_hash').on(t.hash)],
 );
@@ -186,13 +188,38 @@ export const audit = sqliteTable(
     action: text('action').notNull(),
     objectKind: text('object_kind').notNull(),
     objectId: text('object_id').notNull(),
+    /** documents up to the inline limit; larger ones (null here) are in audit_documents under *_hash */
     before: json<unknown>('before'),
     after: json<unknown>('after'),
+    beforeHash: text('before_hash'),
+    afterHash: text('after_hash'),
+    beforeBytes: integer('before_bytes'),
+    afterBytes: integer('after_bytes'),
+    /** an update as an RFC 6902 JSON Patch from before to after, inline or stored apart as above */
+    changes: json<unknown>('changes'),
+    changesHash: text('changes_hash'),
+    changesBytes: integer('changes_bytes'),
+    /** a bounded digest of what changed (top-level fields; rule ids added, removed, changed, moved) */
+    summary: json<unknown>('summary'),
   },
   (t) => [
     index('audit_tenant').on(t.tenant, t.seq),
     index('audit_object').on(t.tenant, t.objectKind, t.objectId),
   ],
+);
+
+/**
+ * Large audit documents, content-addressed (SHA-256 of the JSON text) so one body is stored once however
+ * many entries name it, in parts that each stay far below D1's 2 MB value limit.
+ */
+export const auditDocuments = sqliteTable(
+  'audit_documents',
+  {
+    hash: text('hash').notNull(),
+    part: integer('part').notNull(),
+    body: text('body').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hash, t.part] })],
 );
 
 export const migrations = sqliteTable(

@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Vnic, Workload } from '../policy/types.js';
-import { chunkRows } from './chunk.js';
+import { chunkIds, chunkRows } from './chunk.js';
 import type { Db } from './db.js';
 import type { Statement } from './mutation.js';
 import { vnicAddresses, vnics, workloads } from './schema.js';
@@ -46,49 +46,55 @@ function assemble(rows: WorkloadRow[], vnicRows: VnicRow[], addrRows: { vnic: nu
   });
 }
 
-async function loadVnics(db: Db, tenant: string, ids: string[] | null) {
-  const vq = db.select().from(vnics);
-  const aq = db.select({ vnic: vnicAddresses.vnic, ip: vnicAddresses.ip }).from(vnicAddresses);
-  if (ids === null) {
-    return db.batch([vq.where(eq(vnics.tenant, tenant)), aq.where(eq(vnicAddresses.tenant, tenant))]);
-  }
-  const vnicRows = await vq.where(and(eq(vnics.tenant, tenant), inArray(vnics.workload, ids))).all();
-  const handles = vnicRows.map((v) => v.handle);
-  const addrRows = handles.length
-    ? await aq.where(and(eq(vnicAddresses.tenant, tenant), inArray(vnicAddresses.vnic, handles))).all()
-    : [];
-  return [vnicRows, addrRows] as const;
+function pageQuery(db: Db, where: SQL | undefined, limit: number) {
+  return db.select().from(workloads).where(where).orderBy(asc(workloads.id)).limit(limit);
+}
+
+/**
+ * `rows` with the vNICs and addresses of the workloads `scope` selects (one id, or a page as a
+ * subquery), in one batch whose statements bind the same few parameters whatever the page size.
+ */
+async function withVnics(db: Db, tenant: string, rows: ReturnType<typeof pageQuery>, scope: SQL) {
+  const inScope = and(eq(vnics.tenant, tenant), scope);
+  const [workloadRows, vnicRows, addrRows] = await db.batch([
+    rows,
+    db.select().from(vnics).where(inScope),
+    db
+      .select({ vnic: vnicAddresses.vnic, ip: vnicAddresses.ip })
+      .from(vnicAddresses)
+      // handles are global: no tenant term, which would steer SQLite off the (vnic, ip) key
+      .where(inArray(vnicAddresses.vnic, db.select({ h: vnics.handle }).from(vnics).where(inScope))),
+  ]);
+  return assemble(workloadRows, vnicRows, addrRows);
 }
 
 export async function getWorkload(db: Db, tenant: string, id: string): Promise<Workload | null> {
-  const row = await db
-    .select()
-    .from(workloads)
-    .where(and(eq(workloads.tenant, tenant), eq(workloads.id, id)))
-    .get();
-  if (!row) return null;
-  const [vnicRows, addrRows] = await loadVnics(db, tenant, [id]);
-  return assemble([row], vnicRows, addrRows)[0]!;
+  const where = and(eq(workloads.tenant, tenant), eq(workloads.id, id));
+  const [found] = await withVnics(db, tenant, pageQuery(db, where, 1), eq(vnics.workload, id));
+  return found ?? null;
 }
 
 export async function listWorkloads(db: Db, tenant: string, after: string | null, limit: number) {
   const where = after
     ? and(eq(workloads.tenant, tenant), gt(workloads.id, after))
     : eq(workloads.tenant, tenant);
-  const rows = await db.select().from(workloads).where(where).orderBy(asc(workloads.id)).limit(limit).all();
-  if (rows.length === 0) return [];
-  const [vnicRows, addrRows] = await loadVnics(
-    db,
-    tenant,
-    rows.map((r) => r.id),
-  );
-  return assemble(rows, vnicRows, addrRows);
+  const page = db
+    .select({ id: workloads.id })
+    .from(workloads)
+    .where(where)
+    .orderBy(asc(workloads.id))
+    .limit(limit);
+  return withVnics(db, tenant, pageQuery(db, where, limit), inArray(vnics.workload, page));
 }
 
 export async function loadAllWorkloads(db: Db, tenant: string) {
-  const [rows, [vnicRows, addrRows]] = await Promise.all([
-    db.select().from(workloads).where(eq(workloads.tenant, tenant)).orderBy(asc(workloads.id)).all(),
-    loadVnics(db, tenant, null),
+  const [rows, vnicRows, addrRows] = await db.batch([
+    db.select().from(workloads).where(eq(workloads.tenant, tenant)).orderBy(asc(workloads.id)),
+    db.select().from(vnics).where(eq(vnics.tenant, tenant)),
+    db
+      .select({ vnic: vnicAddresses.vnic, ip: vnicAddresses.ip })
+      .from(vnicAddresses)
+      .where(eq(vnicAddresses.tenant, tenant)),
   ]);
   return {
     workloads: assemble(rows, vnicRows, addrRows),
@@ -98,13 +104,16 @@ export async function loadAllWorkloads(db: Db, tenant: string) {
 
 /** Which workload of the tenant owns each of these vNIC ids (for 409 on a taken vNIC id). */
 export async function vnicOwners(db: Db, tenant: string, ids: string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db
-    .select({ id: vnics.id, workload: vnics.workload })
-    .from(vnics)
-    .where(and(eq(vnics.tenant, tenant), inArray(vnics.id, ids)))
-    .all();
-  return new Map(rows.map((r) => [r.id, r.workload]));
+  const parts = await Promise.all(
+    chunkIds(ids, 1).map((part) =>
+      db
+        .select({ id: vnics.id, workload: vnics.workload })
+        .from(vnics)
+        .where(and(eq(vnics.tenant, tenant), inArray(vnics.id, part)))
+        .all(),
+    ),
+  );
+  return new Map(parts.flat().map((r) => [r.id, r.workload]));
 }
 
 export async function workloadsOnHypervisor(db: Db, hypervisor: string): Promise<number> {

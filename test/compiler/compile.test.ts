@@ -5,7 +5,7 @@ import {
   type CompileInput,
   fnv1a64Hex,
 } from '../../src/compiler/index.js';
-import { addressSetHas } from '../../src/policy/address-set.js';
+import { addressSetHas } from '../../src/net/address-set.js';
 import { resolveGroups } from '../../src/policy/group-resolver.js';
 import { PolicyError } from '../../src/policy/policy-error.js';
 import { DEFAULT_TIMEOUTS } from '../../src/policy/timeouts.js';

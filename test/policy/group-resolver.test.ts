@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addressSetToCidrs } from '../../src/policy/address-format.js';
-import { addressSetHas } from '../../src/policy/address-set.js';
+import { addressSetToCidrs } from '../../src/net/address-format.js';
+import { addressSetHas } from '../../src/net/address-set.js';
 import { evaluateCriteria } from '../../src/policy/criteria.js';
 import { groupsContainingWorkload, groupsNesting } from '../../src/policy/group-membership.js';
 import { resolveGroups } from '../../src/policy/group-resolver.js';

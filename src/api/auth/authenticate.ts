@@ -1,21 +1,44 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { openDb } from '../../store/db.js';
-import { findToken } from '../../store/tokens.js';
+import { findToken, touchToken } from '../../store/tokens.js';
 import type { AppEnv } from '../context.js';
 import { unauthorized } from '../errors.js';
 import type { Principal, Role } from './principal.js';
 import { secretsEqual, sha256Hex, timingSafeEqual } from './secrets.js';
 
 const ADMIN: Principal = { tokenId: 'admin', role: 'admin', tenant: null, hypervisor: null };
+/** `lastUsedAt` is this coarse so that a busy token costs one D1 write a minute, not one per request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
 const encoder = new TextEncoder();
 
-/** Issued tokens look like `ow.<id>.<secret>`; anything else can only be the bootstrap admin token. */
-export async function principalFor(env: AppEnv['Bindings'], bearer: string): Promise<Principal | null> {
+type Defer = (work: Promise<unknown>) => void;
+
+/**
+ * Issued tokens look like `ow.<id>.<secret>`; anything else can only be the bootstrap admin token.
+ * An unknown, wrong or expired token is null: the caller cannot tell which.
+ */
+export async function principalFor(
+  env: AppEnv['Bindings'],
+  bearer: string,
+  defer?: Defer,
+): Promise<Principal | null> {
   const parts = bearer.split('.');
   if (parts.length === 3 && parts[0] === 'ow') {
-    const stored = await findToken(openDb(env.DB), parts[1]!);
+    const db = openDb(env.DB);
+    const stored = await findToken(db, parts[1]!);
     const hash = await sha256Hex(bearer);
     if (!stored || !timingSafeEqual(encoder.encode(stored.hash), encoder.encode(hash))) return null;
+    const now = Date.now();
+    if (stored.expiresAt !== null && Date.parse(stored.expiresAt) <= now) return null;
+    const staleBefore = new Date(now - LAST_USED_RESOLUTION_MS).toISOString();
+    if (stored.lastUsedAt === null || stored.lastUsedAt < staleBefore) {
+      const write = touchToken(db, stored.tokenId, new Date(now).toISOString(), staleBefore).catch(
+        (err: unknown) => console.warn(`token ${stored.tokenId}: last use not recorded: ${String(err)}`),
+      );
+      if (defer) defer(write);
+      else await write;
+    }
     return {
       tokenId: stored.tokenId,
       role: stored.role as Role,
@@ -28,10 +51,20 @@ export async function principalFor(env: AppEnv['Bindings'], bearer: string): Pro
   return null;
 }
 
+/** Hono's `executionCtx` getter throws where there is none (app.fetch without a context). */
+function deferOf(c: Context<AppEnv>): Defer | undefined {
+  try {
+    const ctx = c.executionCtx;
+    return (work) => ctx.waitUntil(work);
+  } catch {
+    return undefined;
+  }
+}
+
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header('authorization') ?? '';
   const match = /^Bearer\s+(\S{1,512})$/i.exec(header);
-  const principal = match ? await principalFor(c.env, match[1]!) : null;
+  const principal = match ? await principalFor(c.env, match[1]!, deferOf(c)) : null;
   if (!principal) throw unauthorized();
   c.set('principal', principal);
   c.set('db', openDb(c.env.DB));

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { hypervisorStub } from '../../realization/realize-tenant.js';
+import { hypervisorOf, realizerOf, type Env } from '../../env.js';
 import { getHypervisor } from '../../store/hypervisors.js';
 import { getPolicy } from '../../store/policies.js';
 import { getTenant, listTenants } from '../../store/tenants.js';
@@ -7,9 +7,8 @@ import { vnicsOnHypervisor } from '../../store/workloads.js';
 import { assertHypervisorAgent, assertRole, assertTenantRead } from '../auth/principal.js';
 import type { Context } from 'hono';
 import { router, type AppEnv } from '../context.js';
-import { ApiError, badRequest, notFound, tooLarge } from '../errors.js';
+import { badRequest, batchRefused, notFound, tooLarge, unsupportedMediaType } from '../errors.js';
 import { AnyObject, ERRORS, ok, security } from '../openapi-helpers.js';
-import { realizerStub } from '../realize-hook.js';
 import { Id, TenantObjectParams, TenantParam } from '../schemas/common.js';
 import { readableTenant } from '../tenant-write.js';
 
@@ -65,19 +64,15 @@ dataplaneRoutes.openapi(
     const { h } = c.req.param() as { h: string };
     assertHypervisorAgent(c.get('principal'), h);
     const type = c.req.header('content-type') ?? '';
-    const stub = hypervisorStub(c.env, h);
+    const stub = hypervisorOf(c.env, h);
     const body = await readBody(c.req.raw.clone());
     if (type.startsWith('application/octet-stream')) {
       const out = await stub.processBinary(body);
-      if (!out.ok) throw new ApiError(out.status, out.code, out.message, { index: out.index });
+      if (!out.ok) throw batchRefused(out);
       return new Response(out.result, { headers: { 'content-type': 'application/octet-stream' } }) as never;
     }
     if (!type.startsWith('application/json'))
-      throw new ApiError(
-        415 as never,
-        'unsupported-media-type',
-        'send application/json or application/octet-stream',
-      );
+      throw unsupportedMediaType('send application/json or application/octet-stream');
     let parsed: unknown;
     try {
       parsed = JSON.parse(new TextDecoder().decode(body));
@@ -85,7 +80,7 @@ dataplaneRoutes.openapi(
       throw badRequest('body: malformed JSON');
     }
     const out = await stub.processJson(parsed);
-    if (!out.ok) throw new ApiError(out.status, out.code, out.message, { index: out.index });
+    if (!out.ok) throw batchRefused(out);
     return c.json(out.result, 200);
   },
 );
@@ -121,7 +116,7 @@ dataplaneRoutes.openapi(
   async (c) => {
     const { h } = c.req.valid('param');
     const visible = await hypervisorReader(c, h);
-    const table = await hypervisorStub(c.env, h).ruleTable();
+    const table = await hypervisorOf(c.env, h).ruleTable();
     const items = table
       .map((r, handle) => ({ handle, tenant: r[0]!, policy: r[1]!, rule: r[2]! }))
       .filter((r) => visible(r.tenant));
@@ -158,7 +153,7 @@ dataplaneRoutes.openapi(
     const { h } = c.req.valid('param');
     const canSee = await hypervisorReader(c, h);
     const [realized, tenants] = await Promise.all([
-      hypervisorStub(c.env, h).status(),
+      hypervisorOf(c.env, h).status(),
       listTenants(c.get('db')),
     ]);
     const revisions = new Map(tenants.map((t) => [t.id, t.revision]));
@@ -180,8 +175,8 @@ dataplaneRoutes.openapi(
 );
 
 /** The hypervisors that hold or held the tenant's rules: where its counters and flow logs live. */
-async function tenantHypervisors(env: Parameters<typeof realizerStub>[0], tenant: string): Promise<string[]> {
-  const state = await realizerStub(env, tenant).status();
+async function tenantHypervisors(env: Env, tenant: string): Promise<string[]> {
+  const state = await realizerOf(env, tenant).status();
   return state?.seen ?? [];
 }
 
@@ -191,7 +186,10 @@ dataplaneRoutes.openapi(
     path: '/v1/tenants/{t}/policies/{id}/stats',
     tags: ['data plane'],
     security,
-    description: 'Per rule hits, packets, bytes and sessions, summed over hypervisors.',
+    description:
+      'Per rule hits, packets, bytes and sessions summed over hypervisors, the last hit (ISO time) and ' +
+      'countersSince: since when the sums count (the earliest hypervisor to install the rule); null when no ' +
+      'hypervisor holds the rule yet.',
     request: { params: TenantObjectParams },
     responses: { 200: ok(AnyObject), ...ERRORS },
   }),
@@ -201,10 +199,13 @@ dataplaneRoutes.openapi(
     const policy = await getPolicy(c.get('db'), t, id);
     if (!policy) throw notFound('policy', id);
     const perHv = await Promise.all(
-      (await tenantHypervisors(c.env, t)).map((h) => hypervisorStub(c.env, h).ruleStats(t, id)),
+      (await tenantHypervisors(c.env, t)).map((h) => hypervisorOf(c.env, h).ruleStats(t, id)),
     );
     const totals = new Map(
-      policy.rules.map((r) => [r.id, { rule: r.id, hits: 0, packets: 0, bytes: 0, sessions: 0 }]),
+      policy.rules.map((r) => [
+        r.id,
+        { rule: r.id, hits: 0, packets: 0, bytes: 0, sessions: 0, lastHit: 0, countersSince: Infinity },
+      ]),
     );
     for (const stats of perHv)
       for (const s of stats) {
@@ -214,8 +215,16 @@ dataplaneRoutes.openapi(
         sum.packets += s.packets;
         sum.bytes += s.bytes;
         sum.sessions += s.sessions;
+        sum.lastHit = Math.max(sum.lastHit, s.lastHit ?? 0);
+        sum.countersSince = Math.min(sum.countersSince, s.countersSince);
       }
-    return c.json({ policy: id, rules: [...totals.values()] }, 200);
+    // summed over hypervisors: counted since the earliest of them started, last hit on any of them
+    const rules = [...totals.values()].map((r) => ({
+      ...r,
+      lastHit: r.lastHit > 0 ? new Date(r.lastHit).toISOString() : null,
+      countersSince: Number.isFinite(r.countersSince) ? new Date(r.countersSince).toISOString() : null,
+    }));
+    return c.json({ policy: id, rules }, 200);
   },
 );
 
@@ -225,7 +234,9 @@ dataplaneRoutes.openapi(
     path: '/v1/tenants/{t}/flowlogs',
     tags: ['data plane'],
     security,
-    description: 'Verdicts of rules with log: true, newest first.',
+    description:
+      'Verdicts of rules with log: true, newest first, merged over the hypervisors; each hypervisor keeps ' +
+      'at least its newest 100,000. Paged: pass nextCursor as cursor for the next page.',
     request: {
       params: TenantParam,
       query: z.object({
@@ -235,6 +246,7 @@ dataplaneRoutes.openapi(
         action: z.enum(['allow', 'drop', 'reject']).optional(),
         since: z.iso.datetime({ offset: true }).optional(),
         limit: z.coerce.number().int().min(1).max(1000).optional(),
+        cursor: z.string().max(4096).optional(),
       }),
     },
     responses: { 200: ok(AnyObject), ...ERRORS },
@@ -246,6 +258,7 @@ dataplaneRoutes.openapi(
     const q = c.req.valid('query');
     const limit = q.limit ?? 100;
     const hvs = q.hypervisor ? [q.hypervisor] : await tenantHypervisors(c.env, t);
+    const before = q.cursor ? readFlowLogCursor(q.cursor) : {};
     const filter = {
       tenant: t,
       workload: q.workload,
@@ -254,13 +267,54 @@ dataplaneRoutes.openapi(
       sinceMs: q.since ? Date.parse(q.since) : undefined,
       limit,
     };
-    const logs = await Promise.all(hvs.map((h) => hypervisorStub(c.env, h).flowLog(filter)));
-    const items = logs
-      .flatMap((entries, i) =>
-        entries.map((e) => ({ ...e, hypervisor: hvs[i]!, at: new Date(e.at).toISOString() })),
+    const pages = await Promise.all(
+      hvs.map((h) =>
+        before[h] === 0
+          ? { entries: [], more: false }
+          : hypervisorOf(c.env, h).flowLog({ ...filter, beforeSeq: before[h] }),
+      ),
+    );
+    const merged = pages
+      .flatMap((p, i) => p.entries.map((e) => ({ ...e, hypervisor: hvs[i]! })))
+      .sort(
+        (a, b) =>
+          b.at - a.at ||
+          (a.hypervisor < b.hypervisor ? -1 : a.hypervisor > b.hypervisor ? 1 : 0) ||
+          b.seq - a.seq,
       )
-      .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
       .slice(0, limit);
-    return c.json({ items, nextCursor: null }, 200);
+    // per hypervisor: read on below the last entry taken from it; 0 once nothing of it is left
+    const next: Record<string, number> = {};
+    hvs.forEach((h, i) => {
+      const taken = merged.filter((e) => e.hypervisor === h);
+      const page = pages[i]!;
+      if (taken.length === page.entries.length && !page.more) next[h] = 0;
+      else if (taken.length) next[h] = taken[taken.length - 1]!.seq;
+      else if (before[h] !== undefined) next[h] = before[h];
+    });
+    const exhausted = hvs.every((h) => next[h] === 0);
+    const items = merged.map(({ seq: _seq, ...e }) => ({ ...e, at: new Date(e.at).toISOString() }));
+    return c.json({ items, nextCursor: exhausted ? null : writeFlowLogCursor(next) }, 200);
   },
 );
+
+/** A flow-log cursor: base64url of {hypervisor: sequence to read below (0 = nothing left)}. */
+function writeFlowLogCursor(next: Record<string, number>): string {
+  return btoa(JSON.stringify(next)).replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '');
+}
+
+function readFlowLogCursor(cursor: string): Record<string, number> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(atob(cursor.replaceAll('-', '+').replaceAll('_', '/')));
+  } catch {
+    parsed = null;
+  }
+  const valid =
+    typeof parsed === 'object' &&
+    parsed !== null &&
+    !Array.isArray(parsed) &&
+    Object.values(parsed).every((v) => Number.isSafeInteger(v) && (v as number) >= 0);
+  if (!valid) throw badRequest('query.cursor: not a cursor this API returned');
+  return parsed as Record<string, number>;
+}

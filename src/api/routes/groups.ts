@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { addressSetToCidrs } from '../../policy/address-format.js';
+import { addressSetToCidrs } from '../../net/address-format.js';
 import { resolveGroups } from '../../policy/group-resolver.js';
 import type { Group } from '../../policy/types.js';
 import { deleteGroupStatements, getGroup, listGroups, putGroupStatements } from '../../store/groups.js';

@@ -1,9 +1,10 @@
+import { GuardViolation } from '../../store/guard-violation.js';
 import { createRoute, z } from '@hono/zod-openapi';
 import { deleteHypervisor, getHypervisor, listHypervisors, putHypervisor } from '../../store/hypervisors.js';
 import { workloadsOnHypervisor } from '../../store/workloads.js';
 import { assertRole } from '../auth/principal.js';
 import { router } from '../context.js';
-import { badRequest, conflict, notFound } from '../errors.js';
+import { badRequest, conflict, guardError, notFound } from '../errors.js';
 import { ERRORS, jsonBody, ok, security } from '../openapi-helpers.js';
 import { pageOf, readPage } from '../pagination.js';
 import { Id, page, PageQuery } from '../schemas/common.js';
@@ -91,7 +92,11 @@ hypervisorRoutes.openapi(
     const hosted = await workloadsOnHypervisor(db, h);
     if (hosted > 0)
       throw conflict('in-use', `hypervisor "${h}" still hosts ${hosted} workload(s)`, { workloads: hosted });
-    await deleteHypervisor(db, h);
+    try {
+      await deleteHypervisor(db, h);
+    } catch (err) {
+      throw err instanceof GuardViolation ? guardError(err) : err;
+    }
     return c.body(null, 204);
   },
 );

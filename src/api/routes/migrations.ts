@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { migrationOf } from '../../env.js';
 import { getHypervisor } from '../../store/hypervisors.js';
 import { getMigration } from '../../store/migrations.js';
 import { getWorkload, vnicsOfWorkload } from '../../store/workloads.js';
@@ -9,6 +10,7 @@ import { router } from '../context.js';
 import { conflict, notFound, unprocessable } from '../errors.js';
 import { ERRORS, jsonBody, ok, security } from '../openapi-helpers.js';
 import { Id, TenantObjectParams } from '../schemas/common.js';
+import { assertIfMatch } from '../if-match.js';
 import { readableTenant } from '../tenant-write.js';
 
 export const migrationRoutes = router();
@@ -37,7 +39,7 @@ migrationRoutes.openapi(
     security,
     description:
       'Moves the workload and its flows to another hypervisor. The same migration id again answers the same ' +
-      'migration; a second migration of a workload while one runs is 409.',
+      'migration; a second migration of a workload while one runs is 409. Honours If-Match.',
     request: { params: TenantObjectParams, body: jsonBody(MigrateBody) },
     responses: { 200: ok(Migration, 'already there'), 202: ok(Migration, 'accepted'), ...ERRORS },
   }),
@@ -46,7 +48,9 @@ migrationRoutes.openapi(
     const body = c.req.valid('json');
     assertTenantMigrate(c.get('principal'), t);
     const db = c.get('db');
-    if (!(await getTenant(db, t))) throw notFound('tenant', t);
+    const tenant = await getTenant(db, t);
+    if (!tenant) throw notFound('tenant', t);
+    assertIfMatch(c, tenant.revision);
     const migrationId = body.id ?? `m-${randomSecret(9)}`;
     const existing = await getMigration(db, t, migrationId);
     if (existing && (existing.workload !== workloadId || existing.to !== body.to))
@@ -79,7 +83,7 @@ migrationRoutes.openapi(
       id: v.id,
       tenant: t,
     }));
-    const coordinator = c.env.MIGRATION.get(c.env.MIGRATION.idFromName(`${t}/${workloadId}`));
+    const coordinator = migrationOf(c.env, t, workloadId);
     const out = await coordinator.start({
       id: migrationId,
       tenant: t,

@@ -1,3 +1,4 @@
+import { policyReferences, type PolicyReference } from '../../policy/references.js';
 import type { z } from '@hono/zod-openapi';
 import type { Policy } from '../../policy/types.js';
 import type { Db } from '../../store/db.js';
@@ -35,21 +36,11 @@ export function policyFromBody(id: string, body: PolicyInput, app?: string): Pol
 
 /** Every group and service id the policy names, with where it stands (for a 422 naming it). */
 export function namedReferences(p: Policy, prefix = 'body') {
-  const groups: NamedReference[] = p.appliedTo.map((id, i) => ({ id, at: `${prefix}.appliedTo[${i}]` }));
-  const services: NamedReference[] = [];
-  p.rules.forEach((r, ri) => {
-    const at = `${prefix}.rules[${ri}]`;
-    for (const side of ['sources', 'destinations'] as const) {
-      const peer = r[side];
-      if (peer !== 'any')
-        peer.groups.forEach((id, i) => groups.push({ id, at: `${at}.${side}.groups[${i}]` }));
-    }
-    r.appliedTo.forEach((id, i) => groups.push({ id, at: `${at}.appliedTo[${i}]` }));
-    r.services.forEach((s, i) => {
-      if (typeof s === 'string') services.push({ id: s, at: `${at}.services[${i}]` });
-    });
-  });
-  return { groups, services };
+  const named = (kind: PolicyReference['kind']): NamedReference[] =>
+    policyReferences(p)
+      .filter((r) => r.kind === kind)
+      .map((r) => ({ id: r.id, at: `${prefix}.${r.at}` }));
+  return { groups: named('group'), services: named('service') };
 }
 
 export async function checkPolicyReferences(db: Db, tenant: string, p: Policy) {

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { router } from '../context.js';
 import { ERRORS, ok, security } from '../openapi-helpers.js';
-import { realizerStub } from '../realize-hook.js';
+import { realizerOf } from '../../env.js';
 import { TenantParam } from '../schemas/common.js';
 import { readableTenant } from '../tenant-write.js';
 
@@ -14,6 +14,7 @@ const Realization = z
     realizedRevision: z.number(),
     hypervisors: z.array(z.string()),
     error: z.string().nullable(),
+    unrealizableRevision: z.number().nullable(),
   })
   .openapi('Realization');
 
@@ -25,14 +26,15 @@ realizationRoutes.openapi(
     security,
     description:
       'The tenant revision wanted centrally, the newest one pushed to every hypervisor hosting it, and the ' +
-      'last realization error (a push that failed is retried).',
+      'last realization error (a push that failed is retried; a revision that cannot compile is not, and the ' +
+      'next revision is realized as usual).',
     request: { params: TenantParam },
     responses: { 200: ok(Realization), ...ERRORS },
   }),
   async (c) => {
     const { t } = c.req.valid('param');
     const tenant = await readableTenant(c, t);
-    const state = await realizerStub(c.env, t).status();
+    const state = await realizerOf(c.env, t).status();
     return c.json(
       {
         tenant: t,
@@ -40,6 +42,7 @@ realizationRoutes.openapi(
         realizedRevision: state?.realized ?? 0,
         hypervisors: state?.hypervisors ?? [],
         error: state?.error ?? null,
+        unrealizableRevision: state?.unrealizable || null,
       },
       200,
     );

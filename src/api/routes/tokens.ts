@@ -1,20 +1,39 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { getHypervisor } from '../../store/hypervisors.js';
 import { getTenant } from '../../store/tenants.js';
-import { deleteToken, insertToken } from '../../store/tokens.js';
+import { deleteToken, insertToken, listTokens } from '../../store/tokens.js';
 import { assertRole } from '../auth/principal.js';
 import { randomSecret, sha256Hex } from '../auth/secrets.js';
 import { router } from '../context.js';
-import { notFound, unprocessable } from '../errors.js';
+import { badRequest, notFound, unprocessable } from '../errors.js';
 import { ERRORS, jsonBody, ok, security } from '../openapi-helpers.js';
-import { Id } from '../schemas/common.js';
+import { pageOf, readPage } from '../pagination.js';
+import { Id, page, PageQuery } from '../schemas/common.js';
 import { TokenCreate } from '../schemas/resources.js';
 
 export const tokenRoutes = router();
 
-const Issued = z
-  .object({ id: z.string(), token: z.string(), role: z.string(), tenant: z.string().nullable() })
-  .openapi('IssuedToken');
+const scope = {
+  id: z.string(),
+  role: z.string(),
+  tenant: z.string().nullable(),
+  hypervisor: z.string().nullable(),
+  name: z.string().nullable(),
+  expiresAt: z.string().nullable().openapi({ description: 'after this instant the token answers 401' }),
+};
+
+const Issued = z.object({ ...scope, token: z.string() }).openapi('IssuedToken');
+
+const TokenInfo = z
+  .object({
+    ...scope,
+    createdAt: z.string(),
+    lastUsedAt: z
+      .string()
+      .nullable()
+      .openapi({ description: 'last authenticated use, recorded at most once a minute' }),
+  })
+  .openapi('Token');
 
 tokenRoutes.openapi(
   createRoute({
@@ -30,6 +49,9 @@ tokenRoutes.openapi(
     const principal = c.get('principal');
     assertRole(principal, 'admin');
     const body = c.req.valid('json');
+    const expiresAt = body.expiresAt === undefined ? null : new Date(body.expiresAt);
+    if (expiresAt && expiresAt.getTime() <= Date.now())
+      throw badRequest(`body.expiresAt: ${body.expiresAt} is not in the future`);
     const db = c.get('db');
     if (body.tenant && !(await getTenant(db, body.tenant)))
       throw unprocessable('unknown-tenant', `body.tenant: tenant "${body.tenant}" does not exist`);
@@ -40,15 +62,37 @@ tokenRoutes.openapi(
       );
     const id = randomSecret(9);
     const token = `ow.${id}.${randomSecret(24)}`;
-    await insertToken(db, {
-      tokenId: id,
-      hash: await sha256Hex(token),
+    const issued = {
+      id,
       role: body.role,
       tenant: body.tenant ?? null,
       hypervisor: body.hypervisor ?? null,
       name: body.name ?? null,
-    });
-    return c.json({ id, token, role: body.role, tenant: body.tenant ?? null }, 201);
+      expiresAt: expiresAt?.toISOString() ?? null,
+    };
+    await insertToken(db, { ...issued, tokenId: id, hash: await sha256Hex(token) });
+    return c.json({ ...issued, token }, 201);
+  },
+);
+
+tokenRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/tokens',
+    tags: ['tokens'],
+    security,
+    description: 'Lists issued tokens by id: their scope and use, never a secret or its hash.',
+    request: { query: PageQuery },
+    responses: { 200: ok(page(TokenInfo)), ...ERRORS },
+  }),
+  async (c) => {
+    assertRole(c.get('principal'), 'admin');
+    const { after, limit } = readPage(c.req.valid('query'));
+    const items = await listTokens(c.get('db'), after, limit);
+    return c.json(
+      pageOf(items, limit, (t) => t.id),
+      200,
+    );
   },
 );
 

@@ -1,11 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import { parseCidr } from '../../net/ip.js';
 
-export const ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+/** No leading dot: `.` and `..` would be ids that no URL can name. */
+export const ID_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/;
 
 export const Id = z
   .string()
-  .regex(ID_PATTERN, 'must match [A-Za-z0-9._-]{1,64}')
+  .regex(ID_PATTERN, 'must match [A-Za-z0-9_-][A-Za-z0-9._-]{0,63}')
   .openapi({ example: 'web-1' });
 
 export const Cidr = z

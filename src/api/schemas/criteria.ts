@@ -1,5 +1,7 @@
 import { z } from '@hono/zod-openapi';
+import { MAX_DEPTH } from '../../policy/criteria.js';
 import { CRITERIA_FIELDS, CRITERIA_OPS, type Criteria } from '../../policy/types.js';
+import { walkJson, type JsonPath } from '../json-walk.js';
 
 const Field = z
   .string()
@@ -38,3 +40,38 @@ export const CriteriaSchema: z.ZodType<Criteria> = z
       '{"all": [expr]}, {"any": [expr]}, {"not": expr} or {"field", "op", "value"}; field is name, os, user, hypervisor, tag or attributes.<key>',
     type: 'object',
   }) as z.ZodType<Criteria>;
+
+export { MAX_DEPTH as MAX_CRITERIA_DEPTH } from '../../policy/criteria.js';
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The path below `root` of its first node nested deeper than MAX_DEPTH, measured without recursion. */
+function tooDeepBelow(root: Record<string, unknown>): JsonPath | null {
+  const stack: { node: unknown; depth: number; path: JsonPath }[] = [{ node: root, depth: 0, path: [] }];
+  while (stack.length > 0) {
+    const { node, depth, path } = stack.pop()!;
+    if (depth > MAX_DEPTH) return path;
+    if (!isObject(node)) continue;
+    for (const key of ['all', 'any'] as const) {
+      const list = node[key];
+      if (Array.isArray(list))
+        list.forEach((child, i) => stack.push({ node: child, depth: depth + 1, path: [...path, key, i] }));
+    }
+    if ('not' in node) stack.push({ node: node.not, depth: depth + 1, path: [...path, 'not'] });
+  }
+  return null;
+}
+
+/** Where, in a parsed body, criteria (any object under a "criteria" key) nest deeper than allowed. */
+export function criteriaTooDeep(body: unknown): JsonPath | null {
+  let found: JsonPath | null = null;
+  walkJson(body, (value, key, path) => {
+    if (key !== 'criteria' || !isObject(value)) return false;
+    const below = tooDeepBelow(value);
+    if (below) found = [...path(), ...below];
+    return below !== null;
+  });
+  return found;
+}

@@ -41,6 +41,7 @@ export const TokenCreate = z
     tenant: Id.optional(),
     hypervisor: Id.optional(),
     name: z.string().max(200).optional(),
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
   })
   .superRefine((t, ctx) => {
     const needsTenant = t.role === 'editor' || t.role === 'inventory';

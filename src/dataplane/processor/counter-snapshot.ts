@@ -8,6 +8,8 @@ export interface CounterSnapshot extends CounterColumns {
 }
 
 const COLUMNS = ['hits', 'packets', 'bytes', 'sessions'] as const;
+/** ms columns, absent in snapshots taken before last hits were kept */
+const OPTIONAL_COLUMNS = ['lastHit', 'since'] as const;
 
 /** Checks the shape of persisted counters; throws TypeError naming what is wrong. */
 export function readCounterSnapshot(data: unknown): CounterSnapshot {
@@ -21,8 +23,9 @@ export function readCounterSnapshot(data: unknown): CounterSnapshot {
       throw new TypeError(`counter snapshot rules[${i}] must be [tenant, policy, rule]`);
     }
   });
-  for (const name of COLUMNS) {
+  for (const name of [...COLUMNS, ...OPTIONAL_COLUMNS]) {
     const column = d[name];
+    if (column === undefined && (OPTIONAL_COLUMNS as readonly string[]).includes(name)) continue;
     if (!Array.isArray(column) || column.length !== rules.length) {
       throw new TypeError(`counter snapshot ${name} must be an array of ${rules.length} numbers`);
     }

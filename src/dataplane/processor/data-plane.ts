@@ -16,18 +16,27 @@ import {
 } from '../conntrack/index.js';
 import { readCounterSnapshot, type CounterSnapshot } from './counter-snapshot.js';
 import { FlowLog, type FlowLogEntry, type FlowLogFilter } from './flow-log.js';
+import type { FlowLogNames } from './flow-log-records.js';
 import { flowRuleHandle } from './flow-rule-word.js';
 import { packTransfer, unpackTransfer, type FlowTransfer } from './flow-transfer.js';
 import { revalidateFlows } from './revalidate-flows.js';
-import { RuleCounters, type RuleStats } from './rule-counters.js';
+import { RuleCounters, type CounterBlock, type RuleStats } from './rule-counters.js';
 import { RuleDecision } from './rule-decision.js';
 import { RuleHandles, type RuleRef } from './rule-handles.js';
-import { buildTenantState, type TenantState, type VnicState } from './tenant-state.js';
+import {
+  buildTenantState,
+  tenantStateSteps,
+  warmSteps,
+  type TenantState,
+  type VnicLabel,
+  type VnicState,
+} from './tenant-state.js';
+import { VnicLabels } from './vnic-labels.js';
 
 const DENSE_HANDLES = 65536;
 
 export interface DataPlaneOptions {
-  /** rule decisions kept for flowLog() (default 4096) */
+  /** rule decisions kept in memory for flowLog() and takeFlowLog() (default 4096) */
   flowLogCapacity?: number;
   conntrack?: ConntrackTable;
 }
@@ -70,6 +79,7 @@ export class DataPlane {
   readonly #moved = new Set<number>();
   #byName: Map<string, VnicState[]> | null = null;
   readonly #handles = new RuleHandles();
+  readonly #labels = new VnicLabels();
   readonly #counters = new RuleCounters();
   readonly #log: FlowLog;
   readonly #decision: RuleDecision;
@@ -81,21 +91,49 @@ export class DataPlane {
   }
 
   /**
-   * Installs or replaces one tenant's rules and vNICs. With the tenant's revalidateOnChange and a
-   * changed hash, flows of its vNICs the new rules no longer allow are cut; returns how many.
+   * Installs or replaces one tenant's rules and vNICs (classifiers are built on first use). With the
+   * tenant's revalidateOnChange and a changed hash, flows of its vNICs the new rules no longer allow are
+   * cut; returns how many. Rules new here count from `nowMs`.
    */
-  applyRuleSet(rs: CompiledRuleSet): { revalidated: number } {
-    const previous = this.#tenants.get(rs.tenant);
-    const tenant = buildTenantState(rs, this.#handles, (h) => this.#moved.has(h));
-    this.#counters.reserve(this.#handles.size);
+  applyRuleSet(rs: CompiledRuleSet, nowMs = Date.now()): { revalidated: number } {
+    return this.install(buildTenantState(rs, this.#handles, this.#labels), nowMs);
+  }
+
+  /**
+   * A rule set's state built in steps, classifiers included, without touching what is installed: packets
+   * keep the current rules until `install` swaps the result in.
+   */
+  prepareRuleSet(rs: CompiledRuleSet): Generator<void, TenantState> {
+    return tenantStateSteps(rs, this.#handles, this.#labels, true);
+  }
+
+  /** The revision of the tenant's installed rule set, if any. */
+  revisionOf(tenant: string): number | undefined {
+    return this.#tenants.get(tenant)?.revision;
+  }
+
+  /** Swaps in a prepared tenant state (see applyRuleSet). */
+  install(tenant: TenantState, nowMs: number): { revalidated: number } {
+    const previous = this.#tenants.get(tenant.name);
+    this.#counters.reserve(this.#handles.size, nowMs);
     if (previous) this.#unlinkVnics(previous);
-    this.#tenants.set(rs.tenant, tenant);
-    for (const v of tenant.vnics) this.#vnics.set(v.handle, v);
+    this.#tenants.set(tenant.name, tenant);
+    for (const v of tenant.vnics) {
+      v.moved = this.#moved.has(v.handle);
+      this.#vnics.set(v.handle, v);
+    }
     this.#indexChanged();
-    const changed = previous?.hash !== rs.hash;
+    const changed = previous?.hash !== tenant.hash;
     return {
       revalidated: tenant.revalidateOnChange && changed ? revalidateFlows(this.conntrack, tenant) : 0,
     };
+  }
+
+  /** Builds, one per step, the classifiers installed rule lists have not built yet (after a restart). */
+  *warmSteps(): Generator<void> {
+    for (const tenant of [...this.#tenants.values()]) {
+      if (this.#tenants.get(tenant.name) === tenant) yield* warmSteps(tenant);
+    }
   }
 
   /** Forgets a tenant's rules and vNICs; its flows, rule handles and counters stay (flows expire). */
@@ -226,14 +264,69 @@ export class DataPlane {
         packets: c.packets[handle]!,
         bytes: c.bytes[handle]!,
         sessions: c.sessions[handle]!,
+        lastHit: c.lastHit[handle]! > 0 ? c.lastHit[handle]! : null,
+        countersSince: c.since[handle]!,
       });
     }
     return out;
   }
 
-  /** Decisions of logging rules, newest first. */
+  /** Decisions of logging rules still in the in-memory ring, newest first. */
   flowLog(filter: FlowLogFilter = {}): FlowLogEntry[] {
-    return this.#log.read(filter, (h) => this.#handles.ref(h));
+    return this.#log.read(filter, this.flowLogNames);
+  }
+
+  /**
+   * Flow-log records (see flow-log-records.ts) appended since the last call, oldest first, as views into
+   * the ring: store them before the next batch.
+   */
+  takeFlowLog(): { segments: Uint8Array[]; lost: number } {
+    return this.#log.takeNew();
+  }
+
+  /** Names behind the numbers of flow-log records. */
+  readonly flowLogNames: FlowLogNames = {
+    label: (id) => this.#labels.label(id),
+    rule: (handle) => this.#handles.ref(handle),
+  };
+
+  /** Counter blocks changed since the last call (see rule-counters.ts). */
+  takeCounterBlocks(): CounterBlock[] {
+    return this.#counters.takeDirtyBlocks();
+  }
+
+  /** Rule names by handle from handle `from` on (handles only grow), and vNIC labels from label `from`. */
+  ruleNames(from: number): readonly RuleRef[] {
+    return this.#handles.list().slice(from);
+  }
+
+  vnicLabels(from: number): readonly VnicLabel[] {
+    return this.#labels.list(from);
+  }
+
+  get ruleHandleCount(): number {
+    return this.#handles.size;
+  }
+
+  get vnicLabelCount(): number {
+    return this.#labels.size;
+  }
+
+  /**
+   * Restores persisted handles, labels and counter blocks. Call it before the first applyRuleSet:
+   * persisted flows and flow-log records name rules by handle, so handles cannot be renumbered.
+   */
+  restoreEvidence(
+    rules: readonly RuleRef[],
+    labels: readonly VnicLabel[],
+    blocks: readonly CounterBlock[],
+    nowMs: number,
+  ): void {
+    this.#handles.restore(rules);
+    this.#labels.restore(labels);
+    this.#counters.reserve(this.#handles.size, nowMs);
+    for (const b of blocks) this.#counters.loadBlock(b);
+    this.#counters.takeDirtyBlocks();
   }
 
   /** Marks a vNIC as migrated away (its packets get `moved`) or back. */
@@ -260,7 +353,7 @@ export class DataPlane {
   /** Imports migrated flows; idempotent (a flow imported twice is kept once). Returns the flows applied. */
   importFlows(transfer: FlowTransfer, nowMs: number): number {
     const records = unpackTransfer(transfer, (r) => this.#handles.intern(r.tenant, r.policy, r.rule));
-    this.#counters.reserve(this.#handles.size);
+    this.#counters.reserve(this.#handles.size, nowMs);
     return this.conntrack.importRecords(records, Math.floor(nowMs / 1000));
   }
 
@@ -279,10 +372,10 @@ export class DataPlane {
    * Restores handles and counters (replacing counters of the listed handles). Call it before the
    * first applyRuleSet: persisted flows name rules by handle, so handles cannot be renumbered.
    */
-  importCounters(data: unknown): void {
+  importCounters(data: unknown, nowMs = Date.now()): void {
     const snapshot = readCounterSnapshot(data);
     this.#handles.restore(snapshot.rules.map(([tenant, policy, rule]) => ({ tenant, policy, rule })));
-    this.#counters.load(snapshot);
+    this.#counters.load(snapshot, nowMs);
   }
 
   #unlinkVnics(tenant: TenantState): void {

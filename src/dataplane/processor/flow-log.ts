@@ -1,85 +1,47 @@
-import { formatIPv4, formatIPv6 } from '../../net/ip.js';
-import { NO_RULE, type ActionName, type ReasonName } from '../codec/index.js';
-import type { RuleRef } from './rule-handles.js';
-import type { VnicLabel } from './tenant-state.js';
+import {
+  B_ACTION,
+  B_DIR,
+  B_FAMILY,
+  B_PROTO,
+  B_REASON,
+  FLOW_LOG_RECORD_BYTES,
+  FlowLogRecords,
+  W_DST,
+  W_PORTS,
+  W_LABEL,
+  W_RULE,
+  W_SRC,
+  type FlowLogEntry,
+  type FlowLogFilter,
+  type FlowLogNames,
+} from './flow-log-records.js';
 
-export interface FlowLogEntry {
-  /** ms */
-  at: number;
-  tenant: string;
-  workload: string;
-  vnic: string;
-  dir: 'in' | 'out';
-  src: string;
-  dst: string;
-  proto: number;
-  sport: number;
-  dport: number;
-  action: string;
-  reason: string;
-  rule: string | null;
-  policy: string | null;
-}
-
-export interface FlowLogFilter {
-  tenant?: string;
-  workload?: string;
-  /** rule id */
-  rule?: string;
-  action?: string;
-  sinceMs?: number;
-  limit?: number;
-}
-
-const ACTION_NAMES: readonly ActionName[] = ['allow', 'drop', 'reject'];
-const REASON_NAMES: readonly ReasonName[] = [
-  'new',
-  'established',
-  'related',
-  'invalid',
-  'default',
-  'spoof',
-  'unknown-vnic',
-  'moved',
-];
+export type { FlowLogEntry, FlowLogFilter } from './flow-log-records.js';
 
 /**
- * A bounded ring of rule decisions, kept in columns so appending allocates nothing; entries become
- * objects (and addresses text) only when read.
+ * A bounded ring of rule decisions as packed records (see flow-log-records.ts), so appending allocates
+ * nothing; entries become objects (and addresses text) only when read. `takeNew` hands the records
+ * appended since its last call to whoever stores them.
  */
 export class FlowLog {
   readonly capacity: number;
+  readonly #ring: FlowLogRecords;
+  readonly #f64: Float64Array;
+  readonly #u32: Uint32Array;
+  readonly #u8: Uint8Array;
   #next = 0;
   #count = 0;
-  readonly #at: Float64Array;
-  readonly #label: (VnicLabel | undefined)[];
-  readonly #dir: Uint8Array;
-  readonly #family: Uint8Array;
-  readonly #proto: Uint8Array;
-  readonly #action: Uint8Array;
-  readonly #reason: Uint8Array;
-  readonly #sport: Uint16Array;
-  readonly #dport: Uint16Array;
-  readonly #rule: Uint32Array;
-  readonly #src: Uint32Array;
-  readonly #dst: Uint32Array;
+  #appended = 0;
+  #taken = 0;
 
   constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1)
       throw new RangeError('flowLogCapacity must be a positive integer');
     this.capacity = capacity;
-    this.#at = new Float64Array(capacity);
-    this.#label = new Array<VnicLabel | undefined>(capacity).fill(undefined);
-    this.#dir = new Uint8Array(capacity);
-    this.#family = new Uint8Array(capacity);
-    this.#proto = new Uint8Array(capacity);
-    this.#action = new Uint8Array(capacity);
-    this.#reason = new Uint8Array(capacity);
-    this.#sport = new Uint16Array(capacity);
-    this.#dport = new Uint16Array(capacity);
-    this.#rule = new Uint32Array(capacity);
-    this.#src = new Uint32Array(capacity * 4);
-    this.#dst = new Uint32Array(capacity * 4);
+    this.#ring = new FlowLogRecords(new ArrayBuffer(capacity * FLOW_LOG_RECORD_BYTES));
+    this.#f64 = this.#ring.f64;
+    this.#u32 = this.#ring.u32;
+    this.#u8 = this.#ring.u8;
   }
 
   get size(): number {
@@ -89,7 +51,7 @@ export class FlowLog {
   /** Appends packet `i` of a batch's columns (addresses: 4 words per packet). */
   append(
     at: number,
-    label: VnicLabel,
+    label: number,
     dir: number,
     family: number,
     proto: number,
@@ -103,59 +65,58 @@ export class FlowLog {
     rule: number,
   ): void {
     const k = this.#next;
-    this.#at[k] = at;
-    this.#label[k] = label;
-    this.#dir[k] = dir;
-    this.#family[k] = family;
-    this.#proto[k] = proto;
-    this.#sport[k] = sport;
-    this.#dport[k] = dport;
-    this.#action[k] = action;
-    this.#reason[k] = reason;
-    this.#rule[k] = rule;
-    this.#src.set(src.subarray(i * 4, i * 4 + 4), k * 4);
-    this.#dst.set(dst.subarray(i * 4, i * 4 + 4), k * 4);
+    const u32 = this.#u32;
+    const u8 = this.#u8;
+    const w = k << 4;
+    const b = k << 6;
+    const p = i << 2;
+    this.#f64[k << 3] = at;
+    u32[w + W_LABEL] = label;
+    u32[w + W_RULE] = rule;
+    u32[w + W_SRC] = src[p]!;
+    u32[w + W_SRC + 1] = src[p + 1]!;
+    u32[w + W_SRC + 2] = src[p + 2]!;
+    u32[w + W_SRC + 3] = src[p + 3]!;
+    u32[w + W_DST] = dst[p]!;
+    u32[w + W_DST + 1] = dst[p + 1]!;
+    u32[w + W_DST + 2] = dst[p + 2]!;
+    u32[w + W_DST + 3] = dst[p + 3]!;
+    u32[w + W_PORTS] = sport | (dport << 16);
+    u8[b + B_DIR] = dir;
+    u8[b + B_FAMILY] = family;
+    u8[b + B_PROTO] = proto;
+    u8[b + B_ACTION] = action;
+    u8[b + B_REASON] = reason;
     this.#next = k + 1 === this.capacity ? 0 : k + 1;
     if (this.#count < this.capacity) this.#count++;
+    this.#appended++;
+  }
+
+  /**
+   * The records appended since the last call, oldest first, as one or two views into the ring (valid until
+   * the next append: copy or store them at once); `lost` counts those the ring overwrote before they were
+   * taken (none while the caller takes at least every `capacity` appends).
+   */
+  takeNew(): { segments: Uint8Array[]; lost: number } {
+    const pending = this.#appended - this.#taken;
+    const n = Math.min(pending, this.capacity);
+    this.#taken = this.#appended;
+    const first = (this.#next - n + this.capacity) % this.capacity;
+    const head = Math.min(n, this.capacity - first);
+    const ring = this.#u8;
+    const segments = n === 0 ? [] : [ring.subarray(first * 64, (first + head) * 64)];
+    if (head < n) segments.push(ring.subarray(0, (n - head) * 64));
+    return { segments, lost: pending - n };
   }
 
   /** Matching entries, newest first. */
-  read(filter: FlowLogFilter, ruleRef: (handle: number) => RuleRef | undefined): FlowLogEntry[] {
+  read(filter: FlowLogFilter, names: FlowLogNames): FlowLogEntry[] {
     const limit = filter.limit ?? Infinity;
     const out: FlowLogEntry[] = [];
     for (let n = 0; n < this.#count && out.length < limit; n++) {
       const k = (this.#next - 1 - n + this.capacity) % this.capacity;
-      const at = this.#at[k]!;
-      if (filter.sinceMs !== undefined && at < filter.sinceMs) continue;
-      const label = this.#label[k]!;
-      if (filter.tenant !== undefined && label.tenant !== filter.tenant) continue;
-      if (filter.workload !== undefined && label.workload !== filter.workload) continue;
-      const action = ACTION_NAMES[this.#action[k]!]!;
-      if (filter.action !== undefined && action !== filter.action) continue;
-      const handle = this.#rule[k]!;
-      const ref = handle === NO_RULE ? undefined : ruleRef(handle);
-      if (filter.rule !== undefined && ref?.rule !== filter.rule) continue;
-      out.push({
-        at,
-        tenant: label.tenant,
-        workload: label.workload,
-        vnic: label.vnic,
-        dir: this.#dir[k] === 0 ? 'out' : 'in',
-        src: this.#address(this.#src, k),
-        dst: this.#address(this.#dst, k),
-        proto: this.#proto[k]!,
-        sport: this.#sport[k]!,
-        dport: this.#dport[k]!,
-        action,
-        reason: REASON_NAMES[this.#reason[k]!]!,
-        rule: ref?.rule ?? null,
-        policy: ref?.policy ?? null,
-      });
+      if (this.#ring.matches(k, filter, names)) out.push(this.#ring.entry(k, names));
     }
     return out;
-  }
-
-  #address(words: Uint32Array, k: number): string {
-    return this.#family[k] === 4 ? formatIPv4(words[k * 4]!) : formatIPv6(words, k * 4);
   }
 }

@@ -63,7 +63,7 @@ export class RuleDecision {
     }
     const rule = tenant.rules[index]!;
     const handle = tenant.ruleHandles[index]!;
-    this.#counters.hit(handle, batch.len[i]!);
+    this.#counters.hit(handle, batch.len[i]!, nowMs);
     let action: number = ACTION.drop;
     let reason: number = REASON.new;
     if (rule.action === 'reject') {
@@ -91,7 +91,7 @@ export class RuleDecision {
     if (rule.log) {
       this.#log.append(
         nowMs,
-        vnic.label,
+        vnic.labelId,
         dir,
         family,
         proto,

@@ -59,6 +59,16 @@ export class RuleList {
     return j < 0 ? -1 : app.ruleIndex[j]!;
   }
 
+  /** Builds the classifiers now instead of on the first packet that needs them. */
+  warm(): void {
+    this.#all ??= this.#build(false);
+    if (
+      this.#application === null &&
+      this.indices.some((i) => this.#rules[i]!.action === 'jumpToApplication')
+    )
+      this.#application = this.#build(true);
+  }
+
   /**
    * The application suffix leaves out jumpToApplication rules: one there has nothing left to skip,
    * so evaluation just goes on after it, and any earlier application rule did not match anyway.

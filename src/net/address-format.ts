@@ -1,5 +1,5 @@
-import type { AddressSet } from '../compiler/types.js';
-import { formatIPv4, formatIPv6 } from '../net/ip.js';
+import type { AddressSet } from './address-set.js';
+import { formatIPv4, formatIPv6 } from './ip.js';
 
 /** The set as the fewest CIDRs ("10.0.0.5/32", "2001:db8::/64"), v4 first, for API output. */
 export function addressSetToCidrs(set: AddressSet): string[] {

@@ -1,5 +1,14 @@
-import type { AddressSet } from '../compiler/types.js';
-import { parseCidr, parseIP } from '../net/ip.js';
+import { parseCidr, parseIP } from './ip.js';
+
+/**
+ * An address set as sorted, merged, inclusive ranges.
+ * v4: [lo, hi, lo, hi, ...] as unsigned 32-bit numbers.
+ * v6: [lo0, lo1, lo2, lo3, hi0, hi1, hi2, hi3, ...], each address as four big-endian 32-bit words.
+ */
+export interface AddressSet {
+  v4: number[];
+  v6: number[];
+}
 
 /** See AddressSet: v4 ranges are [lo, hi] pairs, v6 ranges are eight words (lo0..lo3, hi0..hi3). */
 const V6_STRIDE = 8;

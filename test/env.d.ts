@@ -1,0 +1,9 @@
+// Bindings only the tests have (vitest.config.ts), on top of the Worker's own (src/env.ts).
+declare namespace Cloudflare {
+  interface Env {
+    TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
+    CLASSBENCH_RULES: string;
+    CLASSBENCH_TRACE: string;
+    CLASSBENCH_FIRSTMATCH: string;
+  }
+}
