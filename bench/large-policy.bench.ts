@@ -1,3 +1,4 @@
+import { classBenchRules } from '../test/classbench-policy.js';
 /**
  * Large-policy benchmark: one policy of 20,000 rules (ClassBench acl3_10k lines, repeated under fresh ids)
  * through the HTTP API of `wrangler dev`, on hypervisors each hosting one workload of the tenant. Reports
@@ -16,33 +17,11 @@ const HYPERVISORS = 4;
 const REALIZE_TIMEOUT_MS = 120_000;
 const ASYNC = { prefer: 'respond-async' };
 
-const range = (text: string) => {
-  const [lo, hi] = text.split(':').map((x) => Number(x.trim()));
-  return lo === hi ? String(lo) : `${lo}-${hi}`;
-};
-
-function classBenchRules(n: number): Record<string, unknown>[] {
-  const file = path.resolve(import.meta.dirname, '../../shared/classbench/acl3_10k');
-  const lines = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '');
-  return Array.from({ length: n }, (_, i) => {
-    const [sa, da, sp, dp, proto] = lines[i % lines.length]!.replace(/^@/, '').split('\t');
-    const [value, mask] = proto!.split('/').map((x) => parseInt(x, 16));
-    const services =
-      mask === 0
-        ? []
-        : value === 6 || value === 17
-          ? [{ proto: value, sourcePorts: range(sp!), ports: range(dp!) }]
-          : [{ proto: value }];
-    return {
-      id: `r${i}`,
-      sources: { cidrs: [sa] },
-      destinations: { cidrs: [da] },
-      services,
-      action: 'allow',
-    };
-  });
+function rulesOf(n: number) {
+  return classBenchRules(
+    readFileSync(path.resolve(import.meta.dirname, '../../shared/classbench/acl3_10k'), 'utf8'),
+    n,
+  );
 }
 
 interface HvStatus {
@@ -90,7 +69,7 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
         vnics: [{ id: `w${i}-eth0`, ips: [`10.255.0.${i + 1}`] }],
       });
     }
-    const rules = classBenchRules(RULES);
+    const rules = rulesOf(RULES);
     const body = { category: 'application', priority: 1, stateful: false, rules };
     const bodyBytes = Buffer.byteLength(JSON.stringify(body));
     const policy = `${base}/policies/acl`;

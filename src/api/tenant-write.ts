@@ -10,19 +10,12 @@ import {
 import { getTenant } from '../store/tenants.js';
 import { assertTenantRead, assertTenantWrite } from './auth/principal.js';
 import type { AppEnv } from './context.js';
-import { badRequest, notFound, tenantWriteError } from './errors.js';
+import { notFound, tenantWriteError } from './errors.js';
+import { ifMatchRevision } from './if-match.js';
 import { realizeAfterWrite } from './realize-hook.js';
 
 export type WritePlan<T> = TenantPlan<T>;
 export type WriteOutcome<T> = TenantTransactionOutcome<T>;
-
-function ifMatch(c: Context<AppEnv>): number | null {
-  const raw = c.req.header('if-match');
-  if (raw === undefined) return null;
-  const m = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(raw);
-  if (!m) throw badRequest('If-Match must be a revision like "42"');
-  return Number(m[1]);
-}
 
 export async function readableTenant(c: Context<AppEnv>, id: string): Promise<Tenant> {
   assertTenantRead(c.get('principal'), id);
@@ -43,7 +36,7 @@ export async function writeTenant<T>(
 ): Promise<WriteOutcome<T>> {
   const principal = c.get('principal');
   assertTenantWrite(principal, tenantId);
-  const expected = ifMatch(c);
+  const expected = ifMatchRevision(c);
   let out: WriteOutcome<T>;
   try {
     out = await runTenantTransaction(

@@ -1,3 +1,4 @@
+import { classBenchRules } from '../classbench-policy.js';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { call, createTenant, issueToken, ok } from './client.js';
@@ -7,32 +8,8 @@ import { hypervisor, workload } from './fixtures.js';
 const RULES = 20_000;
 const POLICY = '/v1/tenants/big/policies/acl';
 
-const range = (text: string) => {
-  const [lo, hi] = text.split(':').map((x) => Number(x.trim()));
-  return lo === hi ? String(lo) : `${lo}-${hi}`;
-};
-
 /** ClassBench acl1_1k lines, repeated under fresh ids up to `n` rules: ClassBench-sized rule bodies. */
-function classBenchRules(n: number) {
-  const lines = env.CLASSBENCH_RULES.split('\n').filter((l) => l.trim() !== '');
-  return Array.from({ length: n }, (_, i) => {
-    const [sa, da, sp, dp, proto] = lines[i % lines.length]!.replace(/^@/, '').split('\t');
-    const [value, mask] = proto!.split('/').map((x) => parseInt(x, 16));
-    const services =
-      mask === 0
-        ? []
-        : value === 6 || value === 17
-          ? [{ proto: value, sourcePorts: range(sp!), ports: range(dp!) }]
-          : [{ proto: value }];
-    return {
-      id: `r${i}`,
-      sources: { cidrs: [sa!] },
-      destinations: { cidrs: [da!] },
-      services,
-      action: 'allow',
-    };
-  });
-}
+const rulesOf = (n: number) => classBenchRules(env.CLASSBENCH_RULES, n);
 
 /** The first acl1_1k line: 237.73.3.4 → 67.236.63.210, TCP to 1711. Rule r0 is its first match. */
 const packet = {
@@ -59,7 +36,7 @@ describe('a policy of 20,000 ClassBench rules', () => {
           call('POST', '/v1/hypervisors/big-hv/packets', { token: agent, body: { packets: [packet] } }),
         )
       ).body.verdicts[0];
-    const rules = classBenchRules(RULES);
+    const rules = rulesOf(RULES);
     const body = { category: 'application', priority: 1, stateful: false, rules };
     expect(JSON.stringify(body).length).toBeLessThan(8 * 1024 * 1024);
 

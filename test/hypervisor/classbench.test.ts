@@ -1,3 +1,4 @@
+import { classBenchRule } from '../classbench-policy.js';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { call, createTenant, issueToken, ok } from '../api/client.js';
@@ -5,24 +6,6 @@ import { hypervisor, workload } from '../api/fixtures.js';
 
 function lines(text: string) {
   return text.split('\n').filter((l) => l.trim() !== '');
-}
-
-const range = (text: string) => {
-  const [lo, hi] = text.split(':').map((x) => Number(x.trim()));
-  return lo === hi ? String(lo) : `${lo}-${hi}`;
-};
-
-/** A ClassBench filter line as an omniwall rule with inline CIDRs and an inline service. */
-function toRule(line: string, i: number) {
-  const [sa, da, sp, dp, proto] = line.replace(/^@/, '').split('\t');
-  const [value, mask] = proto!.split('/').map((x) => parseInt(x, 16));
-  const services =
-    mask === 0
-      ? []
-      : value === 6 || value === 17
-        ? [{ proto: value, sourcePorts: range(sp!), ports: range(dp!) }]
-        : [{ proto: value }];
-  return { id: `r${i}`, sources: { cidrs: [sa] }, destinations: { cidrs: [da] }, services, action: 'allow' };
 }
 
 const ip = (n: number) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
@@ -41,7 +24,7 @@ describe('ClassBench acl1_1k through the HTTP API', () => {
     await createTenant('cb');
     await hypervisor('cb-hv');
     await workload('cb', 'cb', 'cb-hv', ['10.255.255.254']);
-    const rules = lines(env.CLASSBENCH_RULES).map(toRule);
+    const rules = lines(env.CLASSBENCH_RULES).map(classBenchRule);
     await ok(
       call('PUT', '/v1/tenants/cb/policies/acl', {
         body: { category: 'application', priority: 1, stateful: false, rules },
