@@ -86,9 +86,15 @@ async function limitRawBody(c: Context<AppEnv>, limit: number): Promise<void> {
   throw badRequest('body: required');
 }
 
+/** A body a route without one would silently ignore: declared by length or by chunked encoding. */
+function hasBody(c: Context<AppEnv>): boolean {
+  const length = c.req.header('content-length');
+  return (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
+}
+
 /**
  * SPEC §10 request hygiene for every declared route, before its validators run: a query parameter
- * it does not declare is a 400, a body is limited in size (413) and, for JSON routes, required,
+ * it does not declare is a 400, so is a body where it takes none, a body is limited in size (413) and, for JSON routes, required,
  * depth-checked on the raw text and checked for strings that cannot be stored as sent.
  */
 export function requestHygiene(registry: Parameters<typeof declaredRoutes>[0]) {
@@ -103,6 +109,8 @@ export function requestHygiene(registry: Parameters<typeof declaredRoutes>[0]) {
       c.req.json = <T>() => Promise.resolve(parsed as T);
     } else if (route.body === 'raw') {
       await limitRawBody(c, route.bodyLimit);
+    } else if (hasBody(c)) {
+      throw badRequest(`body: ${c.req.method} ${route.path} takes no body`);
     }
     return next();
   });

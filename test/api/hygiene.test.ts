@@ -293,6 +293,19 @@ describe('bodies', { timeout: 60_000 }, () => {
     expect((await send('PUT', '/v1/tenants/hy-type/services/s', body, charset)).status).toBe(201);
   });
 
+  it('a body on a route that takes none is a 400, and the DELETE it came with applies nothing', async () => {
+    const { editor } = await tenantWithEditor('hy-bodyless');
+    await ok(call('PUT', '/v1/tenants/hy-bodyless/groups/g', { token: editor, body: { members: {} } }), 201);
+    const del = await call('DELETE', '/v1/tenants/hy-bodyless/groups/g', {
+      token: editor,
+      body: { force: true },
+    });
+    expect(del.status).toBe(400);
+    expect(del.body.error.message).toMatch(/^body: DELETE .* takes no body/);
+    expect((await call('GET', '/v1/tenants/hy-bodyless/groups/g', { token: editor })).status).toBe(200);
+    expect((await call('DELETE', '/v1/tenants/hy-bodyless/groups/g', { token: editor })).status).toBe(204);
+  });
+
   it('bodies over the route limit are a 413 naming it, counted also when streamed', async () => {
     await tenantWithEditor('hy-size');
     const json = { 'content-type': 'application/json' };
