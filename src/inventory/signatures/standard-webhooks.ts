@@ -47,7 +47,7 @@ export async function verifyStandardWebhook(
   let ok = false;
   for (const secret of secrets) {
     const key = keyOf(secret);
-    if (!key) continue;
+    if (!key?.length) continue;
     const expected = await hmac('SHA-256', key, signed);
     for (const g of given) ok = bytesEqual(expected, g) || ok;
   }
