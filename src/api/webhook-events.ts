@@ -33,6 +33,7 @@ export async function applyEvents(
   source: WebhookSource,
   json: unknown,
   nameObject: (object: string) => void,
+  dedupKey: string,
 ): Promise<DeliveryResult> {
   const parsed = Envelope.safeParse(json);
   if (!parsed.success) {
@@ -49,7 +50,7 @@ export async function applyEvents(
     const revision = await revisionOf(db, t);
     if (!existing) return { outcome: 'ignored', reason: `no workload "${id}"`, revision };
     if (existing.hypervisor === to) return { outcome: 'ignored', reason: `already on ${to}`, revision };
-    const reason = await startMove(c, t, { workload: id, from: existing.hypervisor, to });
+    const reason = await startMove(c, t, { workload: id, from: existing.hypervisor, to }, dedupKey);
     return { outcome: 'applied', reason, revision };
   }
   const next =
@@ -97,7 +98,7 @@ export async function applyEvents(
   if (out.changed) await realizeAfterWrite(c, t, out.revision);
   const reasons = [out.result];
   const m = move as { from: string; to: string } | null;
-  if (m) reasons.push(await startMove(c, t, { workload: id, ...m }));
+  if (m) reasons.push(await startMove(c, t, { workload: id, ...m }, dedupKey));
   const applied = out.changed || m !== null;
   return { outcome: applied ? 'applied' : 'ignored', reason: reasons.join('; '), revision: out.revision };
 }

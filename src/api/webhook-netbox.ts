@@ -30,7 +30,7 @@ import {
   vnicOwners,
   vnicsOfWorkload,
 } from '../store/workloads.js';
-import { randomSecret } from './auth/secrets.js';
+import { sha256Hex } from '../inventory/signatures/constant-time.js';
 import type { AppEnv } from './context.js';
 import { ApiError, tenantWriteError, unprocessable } from './errors.js';
 import { realizeAfterWrite } from './realize-hook.js';
@@ -49,6 +49,11 @@ export interface Move {
   workload: string;
   from: string;
   to: string;
+}
+
+/** A migration id derived from the delivery, so that a redelivery never moves the workload twice. */
+export async function migrationIdOf(dedupKey: string, workload: string): Promise<string> {
+  return `m-wh-${(await sha256Hex(new TextEncoder().encode(`${dedupKey}/${workload}`))).slice(0, 24)}`;
 }
 
 /** The hypervisor a NetBox host stands for, or a 422 that rejects the delivery. */
@@ -93,6 +98,7 @@ export async function applyNetbox(
   t: string,
   source: WebhookSource,
   d: NetboxDelivery,
+  dedupKey: string,
 ): Promise<DeliveryResult> {
   const db = c.get('db');
   if (!INVENTORY.has(d.objectType))
@@ -166,7 +172,7 @@ export async function applyNetbox(
     throw err instanceof ApiError ? err : tenantWriteError(err, t);
   }
   if (out.changed) await realizeAfterWrite(c, t, out.revision);
-  const started = await Promise.all(moves.map((m) => startMove(c, t, m)));
+  const started = await Promise.all(moves.map((m) => startMove(c, t, m, dedupKey)));
   const changed = out.changed
     ? `workloads ${vms.map(netboxWorkloadId).join(', ')} recomputed`
     : 'no workload changed';
@@ -178,13 +184,13 @@ export async function revisionOf(db: Db, t: string): Promise<number> {
 }
 
 /** A host change is a migration (SPEC §5), which moves the workload's flows and then the workload. */
-export async function startMove(c: Context<AppEnv>, t: string, m: Move): Promise<string> {
+export async function startMove(c: Context<AppEnv>, t: string, m: Move, dedupKey: string): Promise<string> {
   const vnics = (await vnicsOfWorkload(c.get('db'), t, m.workload)).map((v) => ({
     handle: v.handle,
     id: v.id,
     tenant: t,
   }));
-  const id = `m-${randomSecret(9)}`;
+  const id = await migrationIdOf(dedupKey, m.workload);
   const out = await migrationOf(c.env, t, m.workload).start({
     id,
     tenant: t,

@@ -106,11 +106,11 @@ async function process(
     if (!p.ok) throw await refuse(p.problem);
     record.event = p.delivery.event;
     record.object = `${p.delivery.objectType}:${p.delivery.id}`;
-    apply = () => applyNetbox(c, t, source, p.delivery);
+    apply = () => applyNetbox(c, t, source, p.delivery, dedupKey);
   } else if (source.kind === 'events') {
     const e = json as { type?: unknown };
     record.event = typeof e.type === 'string' ? e.type : null;
-    apply = () => applyEvents(c, t, source, json, (object) => (record.object = object));
+    apply = () => applyEvents(c, t, source, json, (object) => (record.object = object), dedupKey);
   } else {
     apply = async () => ({
       outcome: 'ignored',
