@@ -174,8 +174,10 @@ export async function applyNetbox(
   if (out.changed) await realizeAfterWrite(c, t, out.revision);
   const started = await Promise.all(moves.map((m) => startMove(c, t, m, dedupKey)));
   const changed = out.changed
-    ? `workloads ${vms.map(netboxWorkloadId).join(', ')} recomputed`
-    : 'no workload changed';
+    ? `recomputed ${vms.map(netboxWorkloadId).join(', ')}`
+    : vms.length
+      ? `kept; ${vms.map(netboxWorkloadId).join(', ')} unchanged`
+      : 'kept until its interface and virtual machine are known (or it is assigned to one)';
   return { outcome: 'applied', reason: [changed, ...started].join('; '), revision: out.revision };
 }
 

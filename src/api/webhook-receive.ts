@@ -33,21 +33,34 @@ async function verified(c: Context<AppEnv>, kind: string, body: Uint8Array, sour
   return verifyStandardWebhook(body, headers, source.secrets, Date.now());
 }
 
+/** NetBox resends the same body; a relay may re-sign a CloudEvent, whose own id then names it. */
+async function dedupKeyOf(c: Context<AppEnv>, kind: string, body: Uint8Array, text: string) {
+  if (kind === 'netbox') return `sha256:${await sha256Hex(body)}`;
+  if (kind === 'vcenter') {
+    const structured = parsed(text) as { id?: unknown; specversion?: unknown } | undefined;
+    const id =
+      c.req.header('ce-id') ??
+      (typeof structured?.id === 'string' && structured.specversion !== undefined
+        ? structured.id
+        : undefined);
+    if (id !== undefined) return `ce:${id}`;
+  }
+  return `id:${c.req.header('webhook-id')!}`;
+}
+
 /** A signed delivery: verified over its raw bytes, then recorded and applied at most once. */
 export async function receiveDelivery(c: Context<AppEnv>, t: string, kind: string) {
   const db = c.get('db');
   const body = new Uint8Array(await c.req.arrayBuffer());
   const source = await getWebhookSource(db, t, kind);
   if (!source?.enabled || !(await verified(c, kind, body, source))) throw unsignedDelivery();
-  const dedupKey =
-    kind === 'netbox' ? `sha256:${await sha256Hex(body)}` : `id:${c.req.header('webhook-id')!}`;
   let text: string;
   try {
     text = utf8.decode(body);
   } catch {
     text = '';
   }
-  return process(c, t, source, text, keptHeaders(c), dedupKey);
+  return process(c, t, source, text, keptHeaders(c), await dedupKeyOf(c, kind, body, text));
 }
 
 /** A rejected delivery again, its signature having been checked when it arrived. */

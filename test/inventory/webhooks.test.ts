@@ -64,6 +64,12 @@ describe('webhook sources', () => {
     expect((await call('PUT', '/v1/tenants/wh-src/webhooks/jira', { token: editor, body: {} })).status).toBe(
       400,
     );
+    const notWhsec = await call('PUT', '/v1/tenants/wh-src/webhooks/events', {
+      token: editor,
+      body: { secrets: ['plain-text-secret'] },
+    });
+    expect(notWhsec.status).toBe(400);
+    expect(notWhsec.body.error.message).toContain('whsec_');
     await ok(call('DELETE', '/v1/tenants/wh-src/webhooks/netbox', { token: editor }), 204);
     expect((await call('GET', '/v1/tenants/wh-src/webhooks/netbox', { token: editor })).status).toBe(404);
   });

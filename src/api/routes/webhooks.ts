@@ -6,7 +6,7 @@ import {
   putWebhookSourceStatement,
   type WebhookSource,
 } from '../../store/webhook-sources.js';
-import { getDelivery, listDeliveries } from '../../store/webhook-deliveries.js';
+import { getDelivery, listDeliveries, type DeliveryOutcome } from '../../store/webhook-deliveries.js';
 import { assertTenantWrite } from '../auth/principal.js';
 import { router } from '../context.js';
 import { badRequest, conflict, notFound } from '../errors.js';
@@ -39,6 +39,8 @@ async function publicView(s: WebhookSource) {
   };
 }
 
+const STANDARD_SECRET = /^whsec_(?:[A-Za-z0-9+/]{4}){2,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
 const sourcePath = '/v1/tenants/{t}/webhooks/{kind}';
 const tags = ['webhooks'];
 
@@ -57,6 +59,13 @@ webhookRoutes.openapi(
   async (c) => {
     const { t, kind } = c.req.valid('param');
     const body = c.req.valid('json');
+    if (kind !== 'netbox')
+      body.secrets.forEach((secret, i) => {
+        if (!STANDARD_SECRET.test(secret))
+          throw badRequest(
+            `body.secrets[${i}]: a ${kind} secret is whsec_ and the key in base64 (Standard Webhooks)`,
+          );
+      });
     const next: WebhookSource = { kind, ...body };
     let created = false;
     const out = await writeTenant(c, t, async (_tenant, db) => {
@@ -166,7 +175,10 @@ webhookRoutes.openapi(
     }
     const limit = q.limit ?? 100;
     const rows = await listDeliveries(c.get('db'), t, kind, before, limit);
-    const items = rows.map(({ seq: _seq, ...rest }) => ({ ...rest, outcome: rest.outcome as 'applied' }));
+    const items = rows.map(({ seq: _seq, ...rest }) => ({
+      ...rest,
+      outcome: rest.outcome as DeliveryOutcome,
+    }));
     const last = rows.length === limit ? rows[rows.length - 1] : undefined;
     return c.json({ items, nextCursor: last ? String(last.seq) : null }, 200);
   },
