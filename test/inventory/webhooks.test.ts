@@ -201,6 +201,22 @@ describe('NetBox inventory', () => {
     expect((await workloads('nb-rev', b))[0].vnics[0].ips).toEqual(['10.0.1.5', 'fd00::5']);
   });
 
+  it('converges when the objects of several VMs arrive at once', async () => {
+    const editor = await netboxTenant('nb-burst');
+    const vms = [1, 2, 3];
+    const bodies = vms.flatMap((vm) => [
+      addressBody('created', 300 + vm, `10.0.3.${vm}/24`, 200 + vm, vm),
+      interfaceBody('created', 200 + vm, vm),
+      vmBody('created', vm),
+    ]);
+    const answers = await Promise.all(bodies.map((body) => postNetbox('nb-burst', body, SECRET)));
+    expect(answers.map((r) => r.body.outcome)).toEqual(bodies.map(() => 'applied'));
+    const got = await workloads('nb-burst', editor);
+    expect(got.map((w: { vnics: { ips: string[] }[] }) => w.vnics[0]?.ips)).toEqual(
+      vms.map((vm) => [`10.0.3.${vm}`]),
+    );
+  });
+
   it('keeps the captured unassigned address and applies it once it is assigned to an interface', async () => {
     const editor = await netboxTenant('nb-cap');
     await applied(postNetbox('nb-cap', env.NETBOX_CAPTURED_V46, null, CAPTURED_SIGNATURE));
