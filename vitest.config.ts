@@ -7,6 +7,8 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'));
   const classbench = (name: string) =>
     readFileSync(path.join(import.meta.dirname, '..', 'shared', 'classbench', name), 'utf8');
+  const netbox = (name: string) =>
+    readFileSync(path.join(import.meta.dirname, '..', 'shared', 'webhooks', 'netbox', name), 'utf8');
   return {
     test: {
       projects: [
@@ -18,6 +20,7 @@ export default defineConfig(async () => {
               'test/dataplane/**/*.test.ts',
               'test/policy/**/*.test.ts',
               'test/compiler/**/*.test.ts',
+              'test/inventory-core/**/*.test.ts',
             ],
           },
         },
@@ -33,13 +36,20 @@ export default defineConfig(async () => {
                   CLASSBENCH_RULES: classbench('acl1_1k'),
                   CLASSBENCH_TRACE: classbench('acl1_1k_trace'),
                   CLASSBENCH_FIRSTMATCH: classbench('acl1_1k_trace.firstmatch'),
+                  NETBOX_CAPTURED_V46: netbox('captured-v4.6.0-ipaddress-created.json'),
+                  NETBOX_CAPTURED_V40: netbox('captured-v4.0-ipaddress-deleted-legacy-model-key.json'),
                 },
               },
             }),
           ],
           test: {
             name: 'workers',
-            include: ['test/api/**/*.test.ts', 'test/hypervisor/**/*.test.ts', 'test/migration/**/*.test.ts'],
+            include: [
+              'test/api/**/*.test.ts',
+              'test/hypervisor/**/*.test.ts',
+              'test/migration/**/*.test.ts',
+              'test/inventory/**/*.test.ts',
+            ],
             setupFiles: ['test/apply-migrations.ts'],
           },
         },

@@ -5,5 +5,7 @@ declare namespace Cloudflare {
     CLASSBENCH_RULES: string;
     CLASSBENCH_TRACE: string;
     CLASSBENCH_FIRSTMATCH: string;
+    NETBOX_CAPTURED_V46: string;
+    NETBOX_CAPTURED_V40: string;
   }
 }

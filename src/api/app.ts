@@ -15,6 +15,7 @@ import { realizationRoutes } from './routes/realization.js';
 import { serviceRoutes } from './routes/services.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { workloadRoutes } from './routes/workloads.js';
 
 export function createApp() {
@@ -49,6 +50,7 @@ export function createApp() {
     dataplaneRoutes,
     migrationRoutes,
     realizationRoutes,
+    webhookRoutes,
   ];
   for (const routes of resources) app.route('/', routes);
 

@@ -23,6 +23,9 @@ export const badRequest = (message: string, details?: unknown) =>
   new ApiError(400, 'invalid-request', message, details);
 export const unauthorized = () =>
   new ApiError(401, 'unauthorized', 'a valid "Authorization: Bearer <token>" header is required');
+/** One answer for every unverifiable delivery, so a sender learns nothing about which check failed. */
+export const unsignedDelivery = () =>
+  new ApiError(401, 'unauthorized', 'the delivery is not signed by an enabled source of this tenant');
 export const forbidden = (message = 'this token may not do that') => new ApiError(403, 'forbidden', message);
 export const notFound = (kind: string, id: string) =>
   new ApiError(404, 'not-found', `${kind} "${id}" does not exist`, { kind, id });

@@ -238,3 +238,62 @@ export const migrations = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.tenant, t.id] }), index('migrations_workload').on(t.tenant, t.workload)],
 );
+
+/** An inventory source of a tenant (SPEC §7); secrets are kept to verify signatures, never shown. */
+export const webhookSources = sqliteTable(
+  'webhook_sources',
+  {
+    tenant: text('tenant').notNull(),
+    kind: text('kind').notNull(),
+    secrets: json<string[]>('secrets').notNull(),
+    hypervisors: json<Record<string, string>>('hypervisors').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenant, t.kind] })],
+);
+
+/**
+ * NetBox objects as last received, so a workload is recomputed from its VM, interfaces and addresses
+ * whatever order they arrived in; `parent` is the VM of an interface or the interface of an address.
+ */
+export const netboxObjects = sqliteTable(
+  'netbox_objects',
+  {
+    tenant: text('tenant').notNull(),
+    objectType: text('object_type').notNull(),
+    id: integer('id').notNull(),
+    timestamp: text('timestamp').notNull(),
+    parent: integer('parent'),
+    deleted: integer('deleted', { mode: 'boolean' }).notNull(),
+    data: json<Record<string, unknown>>('data').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenant, t.objectType, t.id] }),
+    index('netbox_objects_parent').on(t.tenant, t.objectType, t.parent),
+  ],
+);
+
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    tenant: text('tenant').notNull(),
+    kind: text('kind').notNull(),
+    id: text('id').notNull(),
+    receivedAt: createdAt(),
+    dedupKey: text('dedup_key').notNull(),
+    event: text('event'),
+    object: text('object'),
+    outcome: text('outcome').notNull(),
+    reason: text('reason'),
+    revision: integer('revision'),
+    /** the body of a rejected delivery, kept so it can be replayed once the mapping is fixed */
+    body: text('body'),
+    headers: json<Record<string, string>>('headers'),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_id').on(t.tenant, t.kind, t.id),
+    index('webhook_deliveries_dedup').on(t.tenant, t.kind, t.dedupKey),
+    index('webhook_deliveries_list').on(t.tenant, t.kind, t.seq),
+  ],
+);

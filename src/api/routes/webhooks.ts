@@ -1,0 +1,232 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { secretFingerprint } from '../../inventory/signatures/constant-time.js';
+import {
+  deleteWebhookSourceStatement,
+  getWebhookSource,
+  putWebhookSourceStatement,
+  type WebhookSource,
+} from '../../store/webhook-sources.js';
+import { getDelivery, listDeliveries, type DeliveryOutcome } from '../../store/webhook-deliveries.js';
+import { assertTenantWrite } from '../auth/principal.js';
+import { router } from '../context.js';
+import { badRequest, conflict, notFound } from '../errors.js';
+import { AnyObject, ERRORS, jsonBody, ok, security } from '../openapi-helpers.js';
+import { Id, PageQuery, TenantParam, page } from '../schemas/common.js';
+import { readableTenant, writeTenant } from '../tenant-write.js';
+import { receiveDelivery, replayDelivery } from '../webhook-receive.js';
+
+export const webhookRoutes = router();
+
+export const WEBHOOK_KINDS = ['netbox', 'vcenter', 'events'] as const;
+const Kind = z.enum(WEBHOOK_KINDS).openapi({ param: { name: 'kind', in: 'path' } });
+const SourceParams = TenantParam.extend({ kind: Kind });
+
+const SourceBody = z
+  .strictObject({
+    secrets: z.array(z.string().min(8).max(512)).min(1).max(2),
+    hypervisors: z.record(z.string().min(1).max(256), Id).default({}),
+    enabled: z.boolean().default(true),
+  })
+  .openapi('WebhookSourceRequest');
+
+/** What may be shown or audited of a source: the secrets only by fingerprint. */
+async function publicView(s: WebhookSource) {
+  return {
+    kind: s.kind,
+    secrets: await Promise.all(s.secrets.map(async (x) => ({ fingerprint: await secretFingerprint(x) }))),
+    hypervisors: s.hypervisors,
+    enabled: s.enabled,
+  };
+}
+
+const STANDARD_SECRET = /^whsec_(?:[A-Za-z0-9+/]{4}){2,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+const sourcePath = '/v1/tenants/{t}/webhooks/{kind}';
+const tags = ['webhooks'];
+
+webhookRoutes.openapi(
+  createRoute({
+    method: 'put',
+    path: sourcePath,
+    tags,
+    security,
+    description:
+      'Configures an inventory source (SPEC §7). Secrets are write-only: answers and the audit log show ' +
+      'their fingerprints. Honours If-Match.',
+    request: { params: SourceParams, body: jsonBody(SourceBody) },
+    responses: { 200: ok(AnyObject), 201: ok(AnyObject, 'created'), ...ERRORS },
+  }),
+  async (c) => {
+    const { t, kind } = c.req.valid('param');
+    const body = c.req.valid('json');
+    if (kind !== 'netbox')
+      body.secrets.forEach((secret, i) => {
+        if (!STANDARD_SECRET.test(secret))
+          throw badRequest(
+            `body.secrets[${i}]: a ${kind} secret is whsec_ and the key in base64 (Standard Webhooks)`,
+          );
+      });
+    const next: WebhookSource = { kind, ...body };
+    let created = false;
+    const out = await writeTenant(c, t, async (_tenant, db) => {
+      const before = await getWebhookSource(db, t, kind);
+      const view = await publicView(next);
+      if (before && JSON.stringify(before) === JSON.stringify(next)) return { unchanged: view };
+      created = before === null;
+      return {
+        result: view,
+        statements: [putWebhookSourceStatement(db, t, next)],
+        audit: [
+          {
+            action: before ? 'update' : 'create',
+            kind: 'webhook-source',
+            id: kind,
+            before: before && (await publicView(before)),
+            after: view,
+          },
+        ],
+      };
+    });
+    return c.json(out.result, created ? 201 : 200);
+  },
+);
+
+webhookRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: sourcePath,
+    tags,
+    security,
+    request: { params: SourceParams },
+    responses: { 200: ok(AnyObject), ...ERRORS },
+  }),
+  async (c) => {
+    const { t, kind } = c.req.valid('param');
+    const tenant = await readableTenant(c, t);
+    const source = await getWebhookSource(c.get('db'), t, kind);
+    if (!source) throw notFound('webhook source', kind);
+    c.header('ETag', `"${tenant.revision}"`);
+    return c.json(await publicView(source), 200);
+  },
+);
+
+webhookRoutes.openapi(
+  createRoute({
+    method: 'delete',
+    path: sourcePath,
+    tags,
+    security,
+    request: { params: SourceParams },
+    responses: { 204: { description: 'deleted' }, ...ERRORS },
+  }),
+  async (c) => {
+    const { t, kind } = c.req.valid('param');
+    await writeTenant(c, t, async (_tenant, db) => {
+      const before = await getWebhookSource(db, t, kind);
+      if (!before) throw notFound('webhook source', kind);
+      return {
+        result: null,
+        statements: [deleteWebhookSourceStatement(db, t, kind)],
+        audit: [
+          {
+            action: 'delete',
+            kind: 'webhook-source',
+            id: kind,
+            before: await publicView(before),
+            after: null,
+          },
+        ],
+      };
+    });
+    return c.body(null, 204);
+  },
+);
+
+const Delivery = z
+  .object({
+    id: z.string(),
+    receivedAt: z.string(),
+    event: z.string().nullable(),
+    object: z.string().nullable(),
+    outcome: z.enum(['applied', 'duplicate', 'stale', 'ignored', 'rejected']),
+    reason: z.string().nullable(),
+    revision: z.number().nullable(),
+  })
+  .openapi('WebhookDelivery');
+
+webhookRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: `${sourcePath}/deliveries`,
+    tags,
+    security,
+    description: 'Every delivery to this source, newest first.',
+    request: { params: SourceParams, query: PageQuery },
+    responses: { 200: ok(page(Delivery)), ...ERRORS },
+  }),
+  async (c) => {
+    const { t, kind } = c.req.valid('param');
+    await readableTenant(c, t);
+    const q = c.req.valid('query');
+    let before: number | null = null;
+    if (q.cursor) {
+      before = Number(q.cursor);
+      if (!Number.isSafeInteger(before)) throw badRequest('query.cursor: not a cursor this API returned');
+    }
+    const limit = q.limit ?? 100;
+    const rows = await listDeliveries(c.get('db'), t, kind, before, limit);
+    const items = rows.map(({ seq: _seq, ...rest }) => ({
+      ...rest,
+      outcome: rest.outcome as DeliveryOutcome,
+    }));
+    const last = rows.length === limit ? rows[rows.length - 1] : undefined;
+    return c.json({ items, nextCursor: last ? String(last.seq) : null }, 200);
+  },
+);
+
+webhookRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: `${sourcePath}/deliveries/{id}/replay`,
+    tags,
+    security,
+    description:
+      'Applies a rejected delivery again (once the hypervisors map is fixed); recorded as a new delivery.',
+    request: { params: SourceParams.extend({ id: Id.openapi({ param: { name: 'id', in: 'path' } }) }) },
+    responses: { 200: ok(AnyObject), ...ERRORS },
+  }),
+  async (c) => {
+    const { t, kind, id } = c.req.valid('param');
+    assertTenantWrite(c.get('principal'), t);
+    const delivery = await getDelivery(c.get('db'), t, kind, id);
+    if (!delivery) throw notFound('delivery', id);
+    if (delivery.outcome !== 'rejected' || delivery.body === null)
+      throw conflict('not-replayable', `delivery "${id}" was ${delivery.outcome}; only rejected ones replay`);
+    return replayDelivery(c, t, kind, delivery.body, delivery.headers ?? {}, delivery.dedupKey);
+  },
+);
+
+webhookRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/v1/webhooks/{t}/{kind}',
+    tags,
+    description:
+      'An inventory delivery, authenticated by its signature alone (NetBox X-Hook-Signature; Standard ' +
+      'Webhooks for vcenter and events). 401 for anything unverifiable, whatever the reason.',
+    request: {
+      params: SourceParams,
+      // declared as bytes so no validator re-reads (and re-serializes) the body the signature covers
+      body: {
+        required: true,
+        description: 'the JSON the source sends (application/json or application/cloudevents+json)',
+        content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } },
+      },
+    },
+    responses: { 200: ok(AnyObject), ...ERRORS },
+  }),
+  async (c) => {
+    const { t, kind } = c.req.valid('param');
+    return receiveDelivery(c, t, kind);
+  },
+);

@@ -1,0 +1,122 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from './db.js';
+import { netboxObjects } from './schema.js';
+
+export interface NetboxObject {
+  objectType: string;
+  id: number;
+  timestamp: string;
+  parent: number | null;
+  deleted: boolean;
+  data: Record<string, unknown>;
+}
+
+const VM = 'virtualization.virtualmachine';
+const INTERFACE = 'virtualization.vminterface';
+const ADDRESS = 'ipam.ipaddress';
+
+const strip = (r: typeof netboxObjects.$inferSelect): NetboxObject => ({
+  objectType: r.objectType,
+  id: r.id,
+  timestamp: r.timestamp,
+  parent: r.parent,
+  deleted: r.deleted,
+  data: r.data,
+});
+
+export async function getNetboxObject(
+  db: Db,
+  tenant: string,
+  objectType: string,
+  id: number,
+): Promise<NetboxObject | null> {
+  const row = await db
+    .select()
+    .from(netboxObjects)
+    .where(
+      and(
+        eq(netboxObjects.tenant, tenant),
+        eq(netboxObjects.objectType, objectType),
+        eq(netboxObjects.id, id),
+      ),
+    )
+    .get();
+  return row ? strip(row) : null;
+}
+
+/** A VM as stored with its live interfaces and their live addresses (tombstones left out). */
+export async function loadNetboxVm(db: Db, tenant: string, vm: number) {
+  const live = (type: string) =>
+    and(
+      eq(netboxObjects.tenant, tenant),
+      eq(netboxObjects.objectType, type),
+      eq(netboxObjects.deleted, false),
+    );
+  const [vmRow, interfaces] = await db.batch([
+    db
+      .select()
+      .from(netboxObjects)
+      .where(and(live(VM), eq(netboxObjects.id, vm))),
+    db
+      .select()
+      .from(netboxObjects)
+      .where(and(live(INTERFACE), eq(netboxObjects.parent, vm))),
+  ]);
+  const ids = interfaces.map((i) => i.id);
+  const addresses = ids.length
+    ? await db
+        .select()
+        .from(netboxObjects)
+        .where(and(live(ADDRESS), inArray(netboxObjects.parent, ids)))
+        .all()
+    : [];
+  return {
+    vm: vmRow[0] ? strip(vmRow[0]) : null,
+    interfaces: interfaces.map(strip),
+    addresses: addresses.map(strip),
+  };
+}
+
+/** Stores the object unless a newer delivery of it is already stored (two racing deliveries). */
+export async function putNetboxObject(db: Db, tenant: string, o: NetboxObject): Promise<void> {
+  const set = { timestamp: o.timestamp, parent: o.parent, deleted: o.deleted, data: o.data };
+  await db
+    .insert(netboxObjects)
+    .values({ tenant, objectType: o.objectType, id: o.id, ...set })
+    .onConflictDoUpdate({
+      target: [netboxObjects.tenant, netboxObjects.objectType, netboxObjects.id],
+      set,
+      setWhere: sql`${netboxObjects.timestamp} <= excluded.timestamp`,
+    });
+}
+
+/** Puts back what was stored before a delivery that could not be applied. */
+export async function restoreNetboxObject(
+  db: Db,
+  tenant: string,
+  key: { objectType: string; id: number },
+  before: NetboxObject | null,
+): Promise<void> {
+  if (before) {
+    const { objectType: _t, id: _i, ...set } = before;
+    await db
+      .update(netboxObjects)
+      .set(set)
+      .where(
+        and(
+          eq(netboxObjects.tenant, tenant),
+          eq(netboxObjects.objectType, key.objectType),
+          eq(netboxObjects.id, key.id),
+        ),
+      );
+  } else
+    await db
+      .delete(netboxObjects)
+      .where(
+        and(
+          eq(netboxObjects.tenant, tenant),
+          eq(netboxObjects.objectType, key.objectType),
+          eq(netboxObjects.id, key.id),
+        ),
+      );
+}

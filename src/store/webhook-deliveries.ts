@@ -1,0 +1,91 @@
+import { and, desc, eq, lt, ne, sql } from 'drizzle-orm';
+import type { Db } from './db.js';
+import type { Statement } from './mutation.js';
+import { webhookDeliveries } from './schema.js';
+
+export type DeliveryOutcome = 'applied' | 'duplicate' | 'stale' | 'ignored' | 'rejected';
+
+export interface DeliveryRecord {
+  tenant: string;
+  kind: string;
+  id: string;
+  dedupKey: string;
+  event: string | null;
+  object: string | null;
+  outcome: DeliveryOutcome;
+  reason: string | null;
+  /** null: none; 'current': the tenant's revision as the statement runs (inside the commit batch) */
+  revision: number | null | 'current';
+  body: string | null;
+  headers: Record<string, string> | null;
+}
+
+export function recordDeliveryStatement(db: Db, d: DeliveryRecord): Statement {
+  const revision =
+    d.revision === 'current'
+      ? sql<number>`(SELECT revision FROM tenants WHERE id = ${d.tenant})`
+      : d.revision;
+  return db.insert(webhookDeliveries).values({ ...d, revision });
+}
+
+export async function recordDelivery(db: Db, d: DeliveryRecord): Promise<void> {
+  await recordDeliveryStatement(db, d);
+}
+
+/** Whether a delivery with this key was seen before and not rejected (a rejected one may come again). */
+export async function seenDelivery(db: Db, tenant: string, kind: string, dedupKey: string): Promise<boolean> {
+  const row = await db
+    .select({ seq: webhookDeliveries.seq })
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.tenant, tenant),
+        eq(webhookDeliveries.kind, kind),
+        eq(webhookDeliveries.dedupKey, dedupKey),
+        ne(webhookDeliveries.outcome, 'rejected'),
+      ),
+    )
+    .get();
+  return row !== undefined;
+}
+
+export async function getDelivery(db: Db, tenant: string, kind: string, id: string) {
+  return db
+    .select()
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.tenant, tenant),
+        eq(webhookDeliveries.kind, kind),
+        eq(webhookDeliveries.id, id),
+      ),
+    )
+    .get();
+}
+
+/** Newest first; `before` is the seq of the last delivery of the previous page. */
+export async function listDeliveries(
+  db: Db,
+  tenant: string,
+  kind: string,
+  before: number | null,
+  limit: number,
+) {
+  const scope = and(eq(webhookDeliveries.tenant, tenant), eq(webhookDeliveries.kind, kind));
+  return db
+    .select({
+      seq: webhookDeliveries.seq,
+      id: webhookDeliveries.id,
+      receivedAt: webhookDeliveries.receivedAt,
+      event: webhookDeliveries.event,
+      object: webhookDeliveries.object,
+      outcome: webhookDeliveries.outcome,
+      reason: webhookDeliveries.reason,
+      revision: webhookDeliveries.revision,
+    })
+    .from(webhookDeliveries)
+    .where(before === null ? scope : and(scope, lt(webhookDeliveries.seq, before)))
+    .orderBy(desc(webhookDeliveries.seq))
+    .limit(limit)
+    .all();
+}
