@@ -18,6 +18,7 @@ export default defineConfig(async () => {
               'test/dataplane/**/*.test.ts',
               'test/policy/**/*.test.ts',
               'test/compiler/**/*.test.ts',
+              'test/inventory-core/**/*.test.ts',
             ],
           },
         },
