@@ -272,6 +272,17 @@ describe('every other event', () => {
   });
 });
 
+describe('an event built by hand without the VM or host the parser requires', () => {
+  it('is ignored as incomplete, not thrown on', () => {
+    const known = lookup([workload('test-vm', 'TestVM-01', 'hv-1', 'vm-15161')]);
+    for (const missing of [{ vm: undefined }, { host: undefined }])
+      expect(decideVcenterAction({ ...stored(MIGRATED), ...missing }, known)).toMatchObject({
+        kind: 'ignored',
+        code: 'incomplete-event',
+      });
+  });
+});
+
 describe('the migration id', () => {
   it('is the same for a redelivery, in either mode, and differs per event and per vCenter', () => {
     const id = vcenterMigrationId(stored(MIGRATED));

@@ -15,7 +15,8 @@ export function decideVcenterAction(event: VcenterEvent, lookup: VcenterLookup):
   const effect = effectOf(event.eventClass);
   if (!effect)
     return { kind: 'ignored', code: 'event-not-handled', reason: `${event.eventClass} changes nothing` };
-  if (!event.vm) return { kind: 'ignored', code: 'no-workload', reason: `${event.eventClass} names no VM` };
+  if (!event.vm)
+    return { kind: 'ignored', code: 'incomplete-event', reason: `${event.eventClass} names no VM` };
   const match = findWorkload(event.vm, lookup);
   if (match.kind === 'none') return { kind: 'ignored', code: 'no-workload', reason: match.reason };
   if (match.kind === 'ambiguous')
@@ -25,7 +26,7 @@ export function decideVcenterAction(event: VcenterEvent, lookup: VcenterLookup):
     return { kind: 'delete', workload: workload.id, reason: `${event.eventClass}: VM removed from vCenter` };
 
   if (!event.host)
-    return { kind: 'ignored', code: 'no-workload', reason: `${event.eventClass} names no host` };
+    return { kind: 'ignored', code: 'incomplete-event', reason: `${event.eventClass} names no host` };
   const destination = resolveHypervisor(event.host, lookup);
   if (!destination.ok) return { kind: 'rejected', code: 'unknown-hypervisor', reason: destination.reason };
   if (destination.hypervisor === workload.hypervisor)

@@ -52,5 +52,9 @@ export interface VcenterLookup {
 export type VcenterDecision =
   | { kind: 'migrate'; workload: string; from: string; to: string; migrationId: string; reason: string }
   | { kind: 'delete'; workload: string; reason: string }
-  | { kind: 'ignored'; code: 'event-not-handled' | 'no-workload' | 'already-there'; reason: string }
+  | {
+      kind: 'ignored';
+      code: 'event-not-handled' | 'incomplete-event' | 'no-workload' | 'already-there';
+      reason: string;
+    }
   | { kind: 'rejected'; code: 'unknown-hypervisor' | 'ambiguous-workload'; reason: string };
