@@ -47,6 +47,7 @@ export default tseslint.config(
   below('realization', ['api', 'migration', 'inventory', 'console', 'cli']),
   below('migration', ['api', 'inventory', 'console', 'cli']),
   below('inventory', ['api', 'console', 'cli']),
+  below('inventory/vcenter', shells, pure),
   // nothing but the entry imports the HTTP layer
   { ...below('src', ['api'], [], ['src/*.ts']), ignores: ['src/index.ts'] },
 );
