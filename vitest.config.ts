@@ -9,6 +9,8 @@ export default defineConfig(async () => {
     readFileSync(path.join(import.meta.dirname, '..', 'shared', 'classbench', name), 'utf8');
   const netbox = (name: string) =>
     readFileSync(path.join(import.meta.dirname, '..', 'shared', 'webhooks', 'netbox', name), 'utf8');
+  const vcenter = (name: string) =>
+    readFileSync(path.join(import.meta.dirname, '..', 'shared', 'webhooks', 'vcenter', name), 'utf8');
   return {
     test: {
       projects: [
@@ -38,6 +40,10 @@ export default defineConfig(async () => {
                   CLASSBENCH_FIRSTMATCH: classbench('acl1_1k_trace.firstmatch'),
                   NETBOX_CAPTURED_V46: netbox('captured-v4.6.0-ipaddress-created.json'),
                   NETBOX_CAPTURED_V40: netbox('captured-v4.0-ipaddress-deleted-legacy-model-key.json'),
+                  VCENTER_MIGRATED: vcenter('veba-VmMigratedEvent.cloudevent.json'),
+                  VCENTER_REMOVED: vcenter('veba-VmRemovedEvent.cloudevent.json'),
+                  VCENTER_POWERED_ON: vcenter('veba-VmPoweredOnEvent.cloudevent.json'),
+                  VCENTER_LEGACY: vcenter('legacy-event-router-VmPoweredOffEvent.cloudevent.json'),
                 },
               },
             }),

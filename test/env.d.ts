@@ -7,5 +7,9 @@ declare namespace Cloudflare {
     CLASSBENCH_FIRSTMATCH: string;
     NETBOX_CAPTURED_V46: string;
     NETBOX_CAPTURED_V40: string;
+    VCENTER_MIGRATED: string;
+    VCENTER_REMOVED: string;
+    VCENTER_POWERED_ON: string;
+    VCENTER_LEGACY: string;
   }
 }

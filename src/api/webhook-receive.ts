@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { parseNetboxDelivery } from '../inventory/netbox/parse-netbox-delivery.js';
+import { parseVcenterDelivery } from '../inventory/vcenter/index.js';
 import { sha256Hex } from '../inventory/signatures/constant-time.js';
 import { verifyNetboxSignature } from '../inventory/signatures/netbox-signature.js';
 import { verifyStandardWebhook } from '../inventory/signatures/standard-webhooks.js';
@@ -11,6 +12,7 @@ import type { AppEnv } from './context.js';
 import { ApiError, badRequest, unsignedDelivery } from './errors.js';
 import { applyEvents } from './webhook-events.js';
 import { applyNetbox, type DeliveryResult } from './webhook-netbox.js';
+import { applyVcenter } from './webhook-vcenter.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
@@ -37,13 +39,12 @@ async function verified(c: Context<AppEnv>, kind: string, body: Uint8Array, sour
 async function dedupKeyOf(c: Context<AppEnv>, kind: string, body: Uint8Array, text: string) {
   if (kind === 'netbox') return `sha256:${await sha256Hex(body)}`;
   if (kind === 'vcenter') {
-    const structured = parsed(text) as { id?: unknown; specversion?: unknown } | undefined;
-    const id =
-      c.req.header('ce-id') ??
-      (typeof structured?.id === 'string' && structured.specversion !== undefined
-        ? structured.id
-        : undefined);
-    if (id !== undefined) return `ce:${id}`;
+    const structured = parsed(text) as { id?: unknown; source?: unknown; specversion?: unknown } | undefined;
+    const envelope = structured?.specversion !== undefined ? structured : undefined;
+    const id = c.req.header('ce-id') ?? (typeof envelope?.id === 'string' ? envelope.id : undefined);
+    const from = c.req.header('ce-source') ?? (typeof envelope?.source === 'string' ? envelope.source : '');
+    // a CloudEvent id is unique per source only: VEBA uses the vCenter event key, which vCenters share
+    if (id !== undefined) return `ce:${from}/${id}`;
   }
   return `id:${c.req.header('webhook-id')!}`;
 }
@@ -125,11 +126,11 @@ async function process(
     record.event = typeof e.type === 'string' ? e.type : null;
     apply = () => applyEvents(c, t, source, json, (object) => (record.object = object), dedupKey);
   } else {
-    apply = async () => ({
-      outcome: 'ignored',
-      reason: 'vCenter events are verified and recorded; this build does not map them yet',
-      revision: (await getTenant(db, t))?.revision ?? 0,
-    });
+    const p = parseVcenterDelivery({ headers, body: text });
+    if (!p.ok) throw await refuse(p.error.message);
+    record.event = p.event.eventClass;
+    record.object = p.event.vm ? `vm:${p.event.vm.moref ?? p.event.vm.name}` : null;
+    apply = () => applyVcenter(c, t, source, p.event, dedupKey);
   }
   if (await seenDelivery(db, t, source.kind, dedupKey)) {
     const revision = (await getTenant(db, t))?.revision ?? null;

@@ -25,7 +25,7 @@ export async function postStandard(
   kind: string,
   body: string,
   secret: string,
-  opts: { id?: string; atSeconds?: number } = {},
+  opts: { id?: string; atSeconds?: number; headers?: Record<string, string> } = {},
 ) {
   const id = opts.id ?? `msg_${crypto.randomUUID()}`;
   const ts = String(opts.atSeconds ?? Math.floor(Date.now() / 1000));
@@ -36,7 +36,7 @@ export async function postStandard(
   return call('POST', `/v1/webhooks/${t}/${kind}`, {
     token: null,
     raw: body,
-    headers: { 'webhook-id': id, 'webhook-timestamp': ts, 'webhook-signature': `v1,${sig}` },
+    headers: { ...opts.headers, 'webhook-id': id, 'webhook-timestamp': ts, 'webhook-signature': `v1,${sig}` },
   });
 }
 

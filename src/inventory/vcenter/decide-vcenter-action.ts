@@ -1,6 +1,5 @@
 import { effectOf } from './event-classes.js';
 import { findWorkload } from './find-workload.js';
-import { vcenterMigrationId } from './migration-id.js';
 import { resolveHypervisor } from './resolve-hypervisor.js';
 import type { VcenterDecision, VcenterEvent, VcenterLookup } from './types.js';
 
@@ -40,7 +39,6 @@ export function decideVcenterAction(event: VcenterEvent, lookup: VcenterLookup):
     workload: workload.id,
     from: workload.hypervisor,
     to: destination.hypervisor,
-    migrationId: vcenterMigrationId(event),
     reason:
       effect === 'power-on'
         ? `${event.eventClass} on hypervisor "${destination.hypervisor}", inventory says "${workload.hypervisor}"`

@@ -7,7 +7,7 @@
  *   duplicate check on (parsed.event.source, parsed.event.id)
  *   const decision = decideVcenterAction(parsed.event, {
  *     ...indexWorkloadsForVcenter(workloads), hypervisors: source.hypervisors, hypervisorExists });
- *   migrate  → POST .../workloads/{decision.workload}/migrate {to, id: decision.migrationId}  (applied)
+ *   migrate  → POST .../workloads/{decision.workload}/migrate {to, id derived from the delivery's dedup key}  (applied)
  *   delete   → delete decision.workload                                                       (applied)
  *   ignored  → 2xx, recorded with decision.reason
  *   rejected → 422 decision.code (`unknown-hypervisor`, `ambiguous-workload`), recorded, replayable
@@ -15,7 +15,6 @@
 export { parseVcenterDelivery, type VcenterDelivery } from './parse-vcenter-delivery.js';
 export { decideVcenterAction } from './decide-vcenter-action.js';
 export { indexWorkloadsForVcenter, VCENTER_VM_ATTRIBUTE } from './find-workload.js';
-export { vcenterMigrationId } from './migration-id.js';
 export { effectOf, type VcenterEffect } from './event-classes.js';
 export type {
   VcenterDecision,

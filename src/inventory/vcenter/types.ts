@@ -50,7 +50,7 @@ export interface VcenterLookup {
 }
 
 export type VcenterDecision =
-  | { kind: 'migrate'; workload: string; from: string; to: string; migrationId: string; reason: string }
+  | { kind: 'migrate'; workload: string; from: string; to: string; reason: string }
   | { kind: 'delete'; workload: string; reason: string }
   | {
       kind: 'ignored';
