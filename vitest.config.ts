@@ -18,6 +18,7 @@ export default defineConfig(async () => {
               'test/dataplane/**/*.test.ts',
               'test/policy/**/*.test.ts',
               'test/compiler/**/*.test.ts',
+              'test/inventory-core/**/*.test.ts',
             ],
           },
         },
@@ -39,7 +40,12 @@ export default defineConfig(async () => {
           ],
           test: {
             name: 'workers',
-            include: ['test/api/**/*.test.ts', 'test/hypervisor/**/*.test.ts', 'test/migration/**/*.test.ts'],
+            include: [
+              'test/api/**/*.test.ts',
+              'test/hypervisor/**/*.test.ts',
+              'test/migration/**/*.test.ts',
+              'test/inventory/**/*.test.ts',
+            ],
             setupFiles: ['test/apply-migrations.ts'],
           },
         },

@@ -1,0 +1,90 @@
+import { eq, inArray, sql } from 'drizzle-orm';
+import { chunkIds } from './chunk.js';
+import type { Workload } from '../policy/types.js';
+import type { Db } from './db.js';
+import { jsonChunks } from './json-chunks.js';
+import type { Statement } from './mutation.js';
+import { hypervisors, workloads } from './schema.js';
+
+/** Which source syncs each workload of the tenant (null: written through the API). */
+export async function workloadOwners(db: Db, tenant: string): Promise<Map<string, string | null>> {
+  const rows = await db
+    .select({ id: workloads.id, source: workloads.source })
+    .from(workloads)
+    .where(eq(workloads.tenant, tenant))
+    .all();
+  return new Map(rows.map((r) => [r.id, r.source]));
+}
+
+/** A vNIC position no stored vNIC has: marks the vNICs of rewritten workloads until they are put back. */
+const UNCLAIMED = -1;
+
+/**
+ * One sync's writes in a few statements (each unpacks bound JSON arrays), whatever the number of
+ * workloads: `put` are upserted as owned by `source`, `deleted` removed. A vNIC that survives (also one
+ * passing to another workload) keeps its handle, which conntrack is keyed by.
+ */
+export function syncWorkloadsStatements(
+  db: Db,
+  tenant: string,
+  source: string,
+  put: readonly Workload[],
+  deleted: readonly string[],
+): Statement[] {
+  const touched = jsonChunks([...put.map((w) => w.id), ...deleted]);
+  const statements: Statement[] = [];
+  for (const ids of touched) {
+    const inTouched = sql`workload IN (SELECT value FROM json_each(${ids}))`;
+    statements.push(
+      db.run(
+        sql`DELETE FROM vnic_addresses WHERE vnic IN (SELECT handle FROM vnics WHERE tenant = ${tenant} AND ${inTouched})`,
+      ),
+      db.run(sql`UPDATE vnics SET position = ${UNCLAIMED} WHERE tenant = ${tenant} AND ${inTouched}`),
+    );
+  }
+  for (const rows of jsonChunks(
+    put.map((w) => [w.id, w.name, w.hypervisor, w.os ?? null, w.user ?? null, w.tags, w.attributes]),
+  ))
+    statements.push(
+      db.run(sql`INSERT INTO workloads (tenant, id, name, hypervisor, os, "user", tags, attributes, source)
+        SELECT ${tenant}, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value -> 5, value -> 6, ${source}
+        FROM json_each(${rows}) WHERE true
+        ON CONFLICT (tenant, id) DO UPDATE SET name = excluded.name, hypervisor = excluded.hypervisor,
+          os = excluded.os, "user" = excluded."user", tags = excluded.tags, attributes = excluded.attributes,
+          source = excluded.source`),
+    );
+  const vnicRows = put.flatMap((w) => w.vnics.map((v, position) => [w.id, v.id, v.mac ?? null, position]));
+  for (const rows of jsonChunks(vnicRows))
+    statements.push(
+      db.run(sql`INSERT INTO vnics (tenant, workload, id, mac, position)
+        SELECT ${tenant}, value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(${rows}) WHERE true
+        ON CONFLICT (tenant, id) DO UPDATE SET workload = excluded.workload, mac = excluded.mac,
+          position = excluded.position`),
+    );
+  statements.push(db.run(sql`DELETE FROM vnics WHERE tenant = ${tenant} AND position = ${UNCLAIMED}`));
+  for (const ids of jsonChunks(deleted))
+    statements.push(
+      db.run(
+        sql`DELETE FROM workloads WHERE tenant = ${tenant} AND id IN (SELECT value FROM json_each(${ids}))`,
+      ),
+    );
+  const addressRows = put.flatMap((w) => w.vnics.flatMap((v) => v.ips.map((ip) => [v.id, ip])));
+  for (const rows of jsonChunks(addressRows))
+    statements.push(
+      db.run(sql`INSERT INTO vnic_addresses (tenant, vnic, ip)
+        SELECT ${tenant}, v.handle, j.value ->> 1 FROM json_each(${rows}) j
+        JOIN vnics v ON v.tenant = ${tenant} AND v.id = j.value ->> 0 WHERE true
+        ON CONFLICT DO NOTHING`),
+    );
+  return statements;
+}
+
+/** Those of `ids` that name a hypervisor. */
+export async function existingHypervisors(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  const parts = await Promise.all(
+    chunkIds(ids, 0).map((part) =>
+      db.select({ id: hypervisors.id }).from(hypervisors).where(inArray(hypervisors.id, part)).all(),
+    ),
+  );
+  return new Set(parts.flat().map((r) => r.id));
+}
