@@ -1,10 +1,10 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { chunkIds } from './chunk.js';
 import type { Workload } from '../policy/types.js';
 import type { Db } from './db.js';
 import { jsonChunks } from './json-chunks.js';
 import type { Statement } from './mutation.js';
-import { hypervisors, workloads } from './schema.js';
+import { hypervisors, vnicAddresses, vnics, workloads } from './schema.js';
 
 /** Which source syncs each workload of the tenant (null: written through the API). */
 export async function workloadOwners(db: Db, tenant: string): Promise<Map<string, string | null>> {
@@ -31,50 +31,81 @@ export function syncWorkloadsStatements(
   put: readonly Workload[],
   deleted: readonly string[],
 ): Statement[] {
-  const touched = jsonChunks([...put.map((w) => w.id), ...deleted]);
   const statements: Statement[] = [];
-  for (const ids of touched) {
+  const excluded = (column: string) => sql.raw(`excluded."${column}"`);
+  for (const ids of jsonChunks([...put.map((w) => w.id), ...deleted])) {
     const inTouched = sql`workload IN (SELECT value FROM json_each(${ids}))`;
     statements.push(
-      db.run(
-        sql`DELETE FROM vnic_addresses WHERE vnic IN (SELECT handle FROM vnics WHERE tenant = ${tenant} AND ${inTouched})`,
-      ),
-      db.run(sql`UPDATE vnics SET position = ${UNCLAIMED} WHERE tenant = ${tenant} AND ${inTouched}`),
+      db
+        .delete(vnicAddresses)
+        .where(sql`vnic IN (SELECT handle FROM vnics WHERE tenant = ${tenant} AND ${inTouched})`),
+      db
+        .update(vnics)
+        .set({ position: UNCLAIMED })
+        .where(sql`tenant = ${tenant} AND ${inTouched}`),
     );
   }
-  for (const rows of jsonChunks(
-    put.map((w) => [w.id, w.name, w.hypervisor, w.os ?? null, w.user ?? null, w.tags, w.attributes]),
-  ))
+  const workloadRows = put.map((w) => [
+    w.id,
+    w.name,
+    w.hypervisor,
+    w.os ?? null,
+    w.user ?? null,
+    w.tags,
+    w.attributes,
+  ]);
+  for (const rows of jsonChunks(workloadRows))
     statements.push(
-      db.run(sql`INSERT INTO workloads (tenant, id, name, hypervisor, os, "user", tags, attributes, source)
-        SELECT ${tenant}, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value -> 5, value -> 6, ${source}
-        FROM json_each(${rows}) WHERE true
-        ON CONFLICT (tenant, id) DO UPDATE SET name = excluded.name, hypervisor = excluded.hypervisor,
-          os = excluded.os, "user" = excluded."user", tags = excluded.tags, attributes = excluded.attributes,
-          source = excluded.source`),
+      // columns in table order: tenant, id, name, hypervisor, os, user, tags, attributes, source
+      db
+        .insert(workloads)
+        .select(
+          sql`SELECT ${tenant}, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value -> 5, value -> 6, ${source} FROM json_each(${rows}) WHERE true`,
+        )
+        .onConflictDoUpdate({
+          target: [workloads.tenant, workloads.id],
+          set: {
+            name: excluded('name'),
+            hypervisor: excluded('hypervisor'),
+            os: excluded('os'),
+            user: excluded('user'),
+            tags: excluded('tags'),
+            attributes: excluded('attributes'),
+            source: excluded('source'),
+          },
+        }),
     );
   const vnicRows = put.flatMap((w) => w.vnics.map((v, position) => [w.id, v.id, v.mac ?? null, position]));
   for (const rows of jsonChunks(vnicRows))
     statements.push(
-      db.run(sql`INSERT INTO vnics (tenant, workload, id, mac, position)
-        SELECT ${tenant}, value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(${rows}) WHERE true
-        ON CONFLICT (tenant, id) DO UPDATE SET workload = excluded.workload, mac = excluded.mac,
-          position = excluded.position`),
+      // columns in table order: handle (assigned), tenant, workload, id, mac, position
+      db
+        .insert(vnics)
+        .select(
+          sql`SELECT NULL, ${tenant}, value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(${rows}) WHERE true`,
+        )
+        .onConflictDoUpdate({
+          target: [vnics.tenant, vnics.id],
+          set: { workload: excluded('workload'), mac: excluded('mac'), position: excluded('position') },
+        }),
     );
-  statements.push(db.run(sql`DELETE FROM vnics WHERE tenant = ${tenant} AND position = ${UNCLAIMED}`));
+  statements.push(db.delete(vnics).where(and(eq(vnics.tenant, tenant), eq(vnics.position, UNCLAIMED))));
   for (const ids of jsonChunks(deleted))
     statements.push(
-      db.run(
-        sql`DELETE FROM workloads WHERE tenant = ${tenant} AND id IN (SELECT value FROM json_each(${ids}))`,
-      ),
+      db
+        .delete(workloads)
+        .where(and(eq(workloads.tenant, tenant), sql`id IN (SELECT value FROM json_each(${ids}))`)),
     );
   const addressRows = put.flatMap((w) => w.vnics.flatMap((v) => v.ips.map((ip) => [v.id, ip])));
   for (const rows of jsonChunks(addressRows))
     statements.push(
-      db.run(sql`INSERT INTO vnic_addresses (tenant, vnic, ip)
-        SELECT ${tenant}, v.handle, j.value ->> 1 FROM json_each(${rows}) j
-        JOIN vnics v ON v.tenant = ${tenant} AND v.id = j.value ->> 0 WHERE true
-        ON CONFLICT DO NOTHING`),
+      // columns in table order: tenant, vnic, ip
+      db
+        .insert(vnicAddresses)
+        .select(
+          sql`SELECT ${tenant}, v.handle, j.value ->> 1 FROM json_each(${rows}) j JOIN vnics v ON v.tenant = ${tenant} AND v.id = j.value ->> 0 WHERE true`,
+        )
+        .onConflictDoNothing(),
     );
   return statements;
 }
