@@ -99,11 +99,12 @@ export function syncWorkloadsStatements(
   const addressRows = put.flatMap((w) => w.vnics.flatMap((v) => v.ips.map((ip) => [v.id, ip])));
   for (const rows of jsonChunks(addressRows))
     statements.push(
-      // columns in table order: tenant, vnic, ip
+      // columns in table order: tenant, vnic, ip. CROSS JOIN keeps json_each the outer loop: as the inner
+      // one SQLite would re-read the whole array for every vNIC (10,000 workloads: 75 s instead of 0.2 s)
       db
         .insert(vnicAddresses)
         .select(
-          sql`SELECT ${tenant}, v.handle, j.value ->> 1 FROM json_each(${rows}) j JOIN vnics v ON v.tenant = ${tenant} AND v.id = j.value ->> 0 WHERE true`,
+          sql`SELECT ${tenant}, v.handle, j.value ->> 1 FROM json_each(${rows}) j CROSS JOIN vnics v ON v.tenant = ${tenant} AND v.id = j.value ->> 0 WHERE true`,
         )
         .onConflictDoNothing(),
     );
