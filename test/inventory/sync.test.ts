@@ -150,6 +150,22 @@ describe('inventory sync', () => {
     expect(await allWorkloads('is6')).toEqual([]);
   });
 
+  it('honours If-Match', async () => {
+    await tenantWithEditor('is10');
+    const rev = await revisionOf('is10');
+    const stale = await call('PUT', '/v1/tenants/is10/inventory/nb', {
+      body: { workloads: [wl('a', 'hv-1', [])] },
+      headers: { 'if-match': `"${rev - 1}"` },
+    });
+    expect(stale.status).toBe(412);
+    const fresh = await call('PUT', '/v1/tenants/is10/inventory/nb', {
+      body: { workloads: [wl('a', 'hv-1', [])] },
+      headers: { 'if-match': `"${rev}"` },
+    });
+    expect(fresh.status).toBe(200);
+    expect(fresh.headers.get('etag')).toBe(`"${rev + 1}"`);
+  });
+
   it('lets inventory tokens sync, not auditors', async () => {
     await tenantWithEditor('is7');
     const inventory = await issueToken('inventory', { tenant: 'is7' });
