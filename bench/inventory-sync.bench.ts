@@ -6,7 +6,7 @@
  * Run: npx tsx bench/inventory-sync.bench.ts
  */
 import { performance } from 'node:perf_hooks';
-import { Client, isMain, pool, startDevServer, type DevServer } from './wrangler-dev.js';
+import { Client, isMain, startDevServer, type DevServer } from './wrangler-dev.js';
 
 const TENANT = 'sync';
 const WORKLOADS = Number(process.env.BENCH_SYNC_WORKLOADS) || 10_000;
@@ -90,26 +90,25 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
       client.ok<Answer>('sync', 'PUT', url, inventory, { workloads: changed }),
     );
 
-    let puts = 0;
-    const t0 = performance.now();
-    const deadline = t0 + SINGLE_PUT_MS;
-    await pool(1_000_000, CONCURRENCY, async (i) => {
-      if (performance.now() > deadline) return;
-      const w = workload(i);
-      await client.ok(
-        'single',
-        'PUT',
-        `/v1/tenants/${TENANT}-single/workloads/${w.id}`,
-        editor,
-        { ...w, id: undefined },
-        {
-          prefer: 'respond-async',
-        },
+    const singlePuts = async (concurrency: number, offset: number) => {
+      let puts = 0;
+      const t0 = performance.now();
+      const deadline = t0 + SINGLE_PUT_MS;
+      await Promise.all(
+        Array.from({ length: concurrency }, async (_, lane) => {
+          for (let i = lane; performance.now() < deadline; i += concurrency) {
+            const { id, ...w } = workload(offset + i);
+            await client.ok('single', 'PUT', `/v1/tenants/${TENANT}-single/workloads/${id}`, editor, w, {
+              prefer: 'respond-async',
+            });
+            puts++;
+          }
+        }),
       );
-      puts++;
-    });
-    const singleMs = performance.now() - t0;
-    const singlePerSec = (puts / singleMs) * 1000;
+      return (puts / (performance.now() - t0)) * 1000;
+    };
+    const singlePerSec = await singlePuts(CONCURRENCY, 0);
+    const serialPerSec = await singlePuts(1, 20_000);
     return {
       workloads: WORKLOADS,
       bodyBytes,
@@ -121,6 +120,7 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
       unchangedResyncMs: repeat.ms,
       singlePutsPerSec: singlePerSec,
       singlePutsFor10kS: WORKLOADS / singlePerSec,
+      serialPutsPerSec: serialPerSec,
       apiErrors: client.failures.length,
     };
   } finally {

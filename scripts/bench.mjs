@@ -366,6 +366,14 @@ row(
   'single PUTs/s',
   inv('singlePutsPerSec'),
 );
+row(
+  'inventory-sync',
+  'single workload PUTs, one client',
+  'req/s',
+  inv('serialPutsPerSec'),
+  '12 clients',
+  inv('singlePutsPerSec'),
+);
 row('inventory-sync', 'API errors (non-2xx)', '', inv('apiErrors'), '', undefined, {
   target: '0',
   ok: (v) => v === 0,
