@@ -24,6 +24,7 @@ const BENCHES = [
   'migration',
   'large-policy',
   'status',
+  'inventory-sync',
   'scale',
 ];
 
@@ -325,6 +326,57 @@ row('status', 'realize the 10k-rule policy', 's', sec(st('realizeCreateMs')), ''
 });
 row('status', 'realize it again, one rule changed', 's', sec(st('realizeUpdateMs')), '', undefined, {
   target: 'report',
+});
+
+// inventory sync: one PUT of the whole fleet, against single workload PUTs
+const inv = (key) => r('inventory-sync', key);
+row(
+  'inventory-sync',
+  `sync ${fmt(inv('workloads'))} workloads (one PUT, realized)`,
+  's',
+  sec(inv('syncMs')),
+  'same via single PUTs',
+  inv('singlePutsFor10kS'),
+  { target: '< 10 s', ok: (v) => v < 10 },
+);
+row(
+  'inventory-sync',
+  `resync, ${fmt(inv('resyncChanges'))} changes`,
+  's',
+  sec(inv('resyncMs')),
+  'full sync',
+  sec(inv('syncMs')),
+  {
+    target: 'report',
+  },
+);
+row(
+  'inventory-sync',
+  'resync, nothing changed',
+  's',
+  sec(inv('unchangedResyncMs')),
+  'dry run of the full sync',
+  sec(inv('dryRunMs')),
+);
+row(
+  'inventory-sync',
+  'sync throughput',
+  'workloads/s',
+  inv('syncWorkloadsPerSec'),
+  'single PUTs/s',
+  inv('singlePutsPerSec'),
+);
+row(
+  'inventory-sync',
+  'single workload PUTs, one client',
+  'req/s',
+  inv('serialPutsPerSec'),
+  '12 clients',
+  inv('singlePutsPerSec'),
+);
+row('inventory-sync', 'API errors (non-2xx)', '', inv('apiErrors'), '', undefined, {
+  target: '0',
+  ok: (v) => v === 0,
 });
 
 // at scale

@@ -10,6 +10,7 @@ import { dataplaneRoutes } from './routes/dataplane.js';
 import { groupRoutes } from './routes/groups.js';
 import { migrationRoutes } from './routes/migrations.js';
 import { hypervisorRoutes } from './routes/hypervisors.js';
+import { inventoryRoutes } from './routes/inventory.js';
 import { policyRoutes } from './routes/policies.js';
 import { realizationRoutes } from './routes/realization.js';
 import { serviceRoutes } from './routes/services.js';
@@ -49,6 +50,7 @@ export function createApp() {
     auditRoutes,
     dataplaneRoutes,
     migrationRoutes,
+    inventoryRoutes,
     realizationRoutes,
     webhookRoutes,
   ];

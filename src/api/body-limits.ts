@@ -4,6 +4,7 @@ const MiB = 1024 * 1024;
 const LIMITS: { path: RegExp; bytes: number }[] = [
   { path: /^\/v1\/tenants\/\{t\}\/(policies|apps)\//, bytes: 8 * MiB },
   { path: /^\/v1\/hypervisors\/\{h\}\/packets$/, bytes: 4 * MiB },
+  { path: /^\/v1\/tenants\/\{t\}\/inventory\/\{source\}$/, bytes: 16 * MiB },
 ];
 const DEFAULT_LIMIT = 1 * MiB;
 

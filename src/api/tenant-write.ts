@@ -8,7 +8,7 @@ import {
   type TenantTransactionOutcome,
 } from '../store/tenant-transaction.js';
 import { getTenant } from '../store/tenants.js';
-import { assertTenantRead, assertTenantWrite } from './auth/principal.js';
+import { assertTenantRead, assertTenantWrite, type Principal } from './auth/principal.js';
 import type { AppEnv } from './context.js';
 import { notFound, tenantWriteError } from './errors.js';
 import { ifMatchRevision } from './if-match.js';
@@ -24,6 +24,13 @@ export async function readableTenant(c: Context<AppEnv>, id: string): Promise<Te
   return tenant;
 }
 
+export interface WriteOptions<T> {
+  /** who may write (default: admins and the tenant's editors) */
+  authorize?: (p: Principal, tenant: string) => void;
+  /** runs after the commit, before realization is requested */
+  beforeRealize?: (out: WriteOutcome<T>) => Promise<void>;
+}
+
 /**
  * Runs one tenant mutation: scope check, If-Match, plan against the current state, commit all-or-nothing
  * with a revision bump and audit entries only if no other write committed in between (else plan again),
@@ -33,9 +40,10 @@ export async function writeTenant<T>(
   c: Context<AppEnv>,
   tenantId: string,
   plan: (tenant: Tenant, db: Db) => Promise<PlanOutcome<T>>,
+  opts: WriteOptions<T> = {},
 ): Promise<WriteOutcome<T>> {
   const principal = c.get('principal');
-  assertTenantWrite(principal, tenantId);
+  (opts.authorize ?? assertTenantWrite)(principal, tenantId);
   const expected = ifMatchRevision(c);
   let out: WriteOutcome<T>;
   try {
@@ -48,6 +56,9 @@ export async function writeTenant<T>(
     throw tenantWriteError(err, tenantId);
   }
   c.header('ETag', `"${out.revision}"`);
-  if (out.changed) await realizeAfterWrite(c, tenantId, out.revision);
+  if (out.changed) {
+    await opts.beforeRealize?.(out);
+    await realizeAfterWrite(c, tenantId, out.revision);
+  }
   return out;
 }

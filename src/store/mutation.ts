@@ -7,7 +7,7 @@ import { revisions, tenants } from './schema.js';
 export type Statement = BatchItem<'sqlite'>;
 
 export interface AuditEntry {
-  action: 'create' | 'update' | 'delete';
+  action: 'create' | 'update' | 'delete' | 'sync';
   kind: string;
   id: string;
   before: unknown;

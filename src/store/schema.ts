@@ -61,6 +61,8 @@ export const workloads = sqliteTable(
     user: text('user'),
     tags: json<string[]>('tags').notNull(),
     attributes: json<Record<string, string>>('attributes').notNull(),
+    /** the inventory source that syncs this workload (PUT .../inventory/{source}); null: written by the API */
+    source: text('source'),
   },
   (t) => [
     primaryKey({ columns: [t.tenant, t.id] }),

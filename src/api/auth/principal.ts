@@ -45,3 +45,10 @@ export function assertTenantMigrate(p: Principal, tenant: string): void {
   if (!inTenantScope(p, tenant)) throw notFound('tenant', tenant);
   if (p.role === 'auditor') throw forbidden('auditors cannot migrate workloads');
 }
+
+/** Inventory writes (sync): editors, and the tenant's inventory systems. */
+export function assertTenantInventory(p: Principal, tenant: string): void {
+  if (!inTenantScope(p, tenant)) throw notFound('tenant', tenant);
+  if (p.role !== 'admin' && p.role !== 'editor' && p.role !== 'inventory')
+    throw forbidden(`role ${p.role} cannot change the inventory`);
+}
