@@ -86,7 +86,7 @@ export async function applyEvents(
         if (owner !== id) throw unprocessable('vnic-taken', `vNIC "${vnic}" belongs to workload "${owner}"`);
       return {
         result: `workload ${id} ${existing ? 'updated' : 'created'}`,
-        statements: putWorkloadStatements(db, t, written),
+        statements: putWorkloadStatements(db, t, written, 'events'),
         audit: [
           { action: existing ? 'update' : 'create', kind: 'workload', id, before: existing, after: written },
         ],

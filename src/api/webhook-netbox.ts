@@ -155,7 +155,7 @@ export async function applyNetbox(
         for (const [vnic, owner] of owners)
           if (owner !== id && !vms.includes(Number(owner.slice('netbox-vm-'.length))))
             throw unprocessable('vnic-taken', `vNIC "${vnic}" belongs to workload "${owner}"`);
-        statements.push(...putWorkloadStatements(db, t, written));
+        statements.push(...putWorkloadStatements(db, t, written, 'netbox'));
         audit.push({
           action: existing ? 'update' : 'create',
           kind: 'workload',

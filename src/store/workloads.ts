@@ -125,8 +125,11 @@ export async function workloadsOnHypervisor(db: Db, hypervisor: string): Promise
   return row?.n ?? 0;
 }
 
-/** Upserts the workload keeping each surviving vNIC's handle (conntrack is keyed by it). */
-export function putWorkloadStatements(db: Db, tenant: string, w: Workload): Statement[] {
+/**
+ * Upserts the workload keeping each surviving vNIC's handle (conntrack is keyed by it). `source` names the
+ * inventory source that creates it (for inventory sync's ownership); an update keeps whoever owns it.
+ */
+export function putWorkloadStatements(db: Db, tenant: string, w: Workload, source?: string): Statement[] {
   const ids = w.vnics.map((v) => v.id);
   const own = and(eq(vnics.tenant, tenant), eq(vnics.workload, w.id));
   const statements: Statement[] = [
@@ -141,6 +144,7 @@ export function putWorkloadStatements(db: Db, tenant: string, w: Workload): Stat
         user: w.user ?? null,
         tags: w.tags,
         attributes: w.attributes,
+        source: source ?? null,
       })
       .onConflictDoUpdate({
         target: [workloads.tenant, workloads.id],
