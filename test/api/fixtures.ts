@@ -30,3 +30,27 @@ export async function tenantWithEditor(id: string, settings: Record<string, unkn
   await hypervisor('hv-2');
   return { editor };
 }
+
+/** A tcpStrict policy letting group `web` reach group `db` on postgres (the migration scenarios' rule). */
+export async function webToDbPolicy(tenant: string, token?: string) {
+  return ok(
+    call('PUT', `/v1/tenants/${tenant}/policies/app`, {
+      token,
+      body: {
+        category: 'application',
+        priority: 10,
+        tcpStrict: true,
+        rules: [
+          {
+            id: 'web-to-db',
+            sources: { groups: ['web'] },
+            destinations: { groups: ['db'] },
+            services: [{ proto: 'tcp', ports: '5432' }],
+            action: 'allow',
+          },
+        ],
+      },
+    }),
+    201,
+  );
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { call, createTenant, issueToken, ok } from '../api/client.js';
-import { hypervisor, workload } from '../api/fixtures.js';
+import { hypervisor, workload, webToDbPolicy } from '../api/fixtures.js';
 import { send, sendOne } from '../hypervisor/scenario.js';
 import { addressBody, interfaceBody, postNetbox, vmBody } from './netbox-client.js';
 
@@ -62,26 +62,7 @@ describe('a NetBox host change', () => {
         }),
         201,
       );
-    await ok(
-      call('PUT', `/v1/tenants/${t}/policies/app`, {
-        token: editor,
-        body: {
-          category: 'application',
-          priority: 10,
-          tcpStrict: true,
-          rules: [
-            {
-              id: 'web-to-db',
-              sources: { groups: ['web'] },
-              destinations: { groups: ['db'] },
-              services: [{ proto: 'tcp', ports: '5432' }],
-              action: 'allow',
-            },
-          ],
-        },
-      }),
-      201,
-    );
+    await webToDbPolicy(t, editor);
     expect((await send(hvA, agentA, [syn, synAck])).map((v) => v.reason)).toEqual(['new', 'established']);
     // tcpStrict: a mid-stream ACK of no flow is invalid at hv-c, so only a moved flow passes there
     const move = vmBody('updated', 10, { ...web, device: { id: 2, name: 'esx-c' } });

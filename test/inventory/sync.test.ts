@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { call, createTenant, issueToken, ok } from '../api/client.js';
-import { hypervisor, tenantWithEditor, workload } from '../api/fixtures.js';
+import { hypervisor, tenantWithEditor, workload, webToDbPolicy } from '../api/fixtures.js';
 import { send, sendOne } from '../hypervisor/scenario.js';
 
 const wl = (id: string, hv: string, ips: string[], extra: Record<string, unknown> = {}) => ({
@@ -224,25 +224,7 @@ describe('inventory sync', () => {
         }),
         201,
       );
-    await ok(
-      call('PUT', `/v1/tenants/${t}/policies/app`, {
-        body: {
-          category: 'application',
-          priority: 10,
-          tcpStrict: true,
-          rules: [
-            {
-              id: 'web-to-db',
-              sources: { groups: ['web'] },
-              destinations: { groups: ['db'] },
-              services: [{ proto: 'tcp', ports: '5432' }],
-              action: 'allow',
-            },
-          ],
-        },
-      }),
-      201,
-    );
+    await webToDbPolicy(t);
     const pkt = {
       vnic: 'web-1-eth0',
       src: '10.0.1.5',
