@@ -25,6 +25,7 @@ const BENCHES = [
   'large-policy',
   'status',
   'inventory-sync',
+  'webhook-burst',
   'scale',
 ];
 
@@ -375,6 +376,66 @@ row(
   inv('singlePutsPerSec'),
 );
 row('inventory-sync', 'API errors (non-2xx)', '', inv('apiErrors'), '', undefined, {
+  target: '0',
+  ok: (v) => v === 0,
+});
+
+// webhook burst: signed NetBox "VM created" deliveries to one tenant, 16 at a time against one at a time
+const wb = (key) => r('webhook-burst', key);
+row(
+  'webhook-burst',
+  `${wb('deliveries')?.toLocaleString('en-US') ?? '—'} NetBox deliveries, ${wb('concurrency') ?? '—'} concurrent, all applied`,
+  's',
+  sec(wb('burstMs')),
+  'one at a time',
+  sec(wb('serialMs')),
+  { target: '< 10 s', ok: (v) => v < 10 && wb('burstApplied') === wb('deliveries') },
+);
+row(
+  'webhook-burst',
+  'deliveries per second',
+  'req/s',
+  wb('burstPerSec'),
+  'one at a time',
+  wb('serialPerSec'),
+);
+row('webhook-burst', 'delivery latency p99', 'ms', wb('burstP99Ms'), 'p50', wb('burstP50Ms'));
+row('webhook-burst', 'answered applied', '', wb('burstApplied'), 'deliveries', wb('deliveries'), {
+  target: 'all',
+  ok: (v) => v === wb('deliveries'),
+});
+row(
+  'webhook-burst',
+  'workloads listed after the burst',
+  '',
+  wb('burstWorkloads'),
+  'one at a time',
+  wb('serialWorkloads'),
+  {
+    ratio: null,
+    target: 'all',
+    ok: (v) => v === wb('deliveries'),
+  },
+);
+row(
+  'webhook-burst',
+  'realized after the last answer',
+  's',
+  sec(wb('burstRealizeAfterMs')),
+  'one at a time',
+  sec(wb('serialRealizeAfterMs')),
+  { target: 'report', ok: (v) => Number.isFinite(v) },
+);
+row(
+  'webhook-burst',
+  'non-200 deliveries (burst + one at a time)',
+  '',
+  sum(wb('burstNon200'), wb('serialNon200')),
+  '',
+  undefined,
+  { target: '0', ok: (v) => v === 0 },
+);
+row('webhook-burst', 'API errors (non-2xx)', '', wb('apiErrors'), '', undefined, {
   target: '0',
   ok: (v) => v === 0,
 });

@@ -95,7 +95,7 @@ export async function applyEvents(
   } catch (err) {
     throw err instanceof ApiError ? err : tenantWriteError(err, t);
   }
-  if (out.changed) await realizeAfterWrite(c, t, out.revision);
+  if (out.changed) await realizeAfterWrite(c, t, out.revision, { async: true });
   const reasons = [out.result];
   const m = move as { from: string; to: string } | null;
   if (m) reasons.push(await startMove(c, t, { workload: id, ...m }, dedupKey));

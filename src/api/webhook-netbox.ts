@@ -171,7 +171,7 @@ export async function applyNetbox(
     await restoreNetboxObject(db, t, key, before);
     throw err instanceof ApiError ? err : tenantWriteError(err, t);
   }
-  if (out.changed) await realizeAfterWrite(c, t, out.revision);
+  if (out.changed) await realizeAfterWrite(c, t, out.revision, { async: true });
   const started = await Promise.all(moves.map((m) => startMove(c, t, m, dedupKey)));
   const changed = out.changed
     ? `recomputed ${vms.map(netboxWorkloadId).join(', ')}`

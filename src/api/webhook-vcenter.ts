@@ -67,7 +67,7 @@ export async function applyVcenter(
       } catch (err) {
         throw tenantWriteError(err, t);
       }
-      if (out.changed) await realizeAfterWrite(c, t, out.revision);
+      if (out.changed) await realizeAfterWrite(c, t, out.revision, { async: true });
       return {
         outcome: out.changed ? 'applied' : 'ignored',
         reason: decision.reason,
