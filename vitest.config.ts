@@ -50,6 +50,8 @@ export default defineConfig(async () => {
           ],
           test: {
             name: 'workers',
+            // workerd tests drive whole request paths (realization, migrations); a loaded CI box is slow
+            testTimeout: 60_000,
             include: [
               'test/api/**/*.test.ts',
               'test/hypervisor/**/*.test.ts',
