@@ -36,10 +36,11 @@ export class TenantBusy extends Error {
   readonly code = 'tenant-busy';
 }
 
-const MAX_ATTEMPTS = 40;
+/** How long a write keeps re-planning after lost races before it answers busy: a burst must not drop writes. */
+const RETRY_BUDGET_MS = 20_000;
 
 const pause = (attempt: number) =>
-  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 4 * 2 ** attempt)));
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(400, 4 * 2 ** attempt)));
 
 /**
  * Plans a tenant mutation against the state at the tenant's current revision and commits it only if
@@ -52,7 +53,8 @@ export async function runTenantTransaction<T>(
   change: { tenant: string; expected: number | null; actor: string },
   plan: (tenant: Tenant, db: Db) => Promise<PlanOutcome<T>>,
 ): Promise<TenantTransactionOutcome<T>> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  const started = Date.now();
+  for (let attempt = 0; Date.now() - started < RETRY_BUDGET_MS; attempt++) {
     const tenant = await getTenant(db, change.tenant);
     if (!tenant) throw new TenantMissing(`tenant ${change.tenant} does not exist`);
     if (change.expected !== null && change.expected !== tenant.revision)
