@@ -1,3 +1,4 @@
+import { printFigures } from './timing.js';
 /**
  * Inventory sync through `wrangler dev`: one PUT .../inventory/{source} of 10,000 workloads (1–2 vNICs,
  * 20 hypervisors) into an empty tenant, answered once realized; a resync changing 300 of them (100
@@ -129,7 +130,5 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
 }
 
 if (isMain(import.meta.url)) {
-  const r = await run();
-  for (const [name, value] of Object.entries(r))
-    console.log(`${name.padEnd(28)} ${Number(value.toFixed(3))}`);
+  printFigures(await run());
 }

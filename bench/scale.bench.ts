@@ -1,3 +1,4 @@
+import { printFigures } from './timing.js';
 /**
  * Scale benchmark: one tenant with 10,000 workloads (1–2 vNICs, over 20 hypervisors), 1,000 groups (500
  * dynamic, 500 static with workloads / vNICs / CIDRs / nested groups) and 10,000 rules (10 policies × 1,000)
@@ -360,7 +361,5 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
 }
 
 if (isMain(import.meta.url)) {
-  const r = await run();
-  for (const [name, value] of Object.entries(r))
-    console.log(`${name.padEnd(28)} ${Number(value.toFixed(3))}`);
+  printFigures(await run());
 }

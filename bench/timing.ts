@@ -15,3 +15,9 @@ export function bestOf3(run: () => number): { seconds: number; check: number } {
   }
   return { seconds, check };
 }
+
+/** A bench's figures, one per line, when it runs on its own. */
+export function printFigures(figures: Record<string, number>): void {
+  for (const [name, value] of Object.entries(figures))
+    console.log(`${name.padEnd(28)} ${Number(value.toFixed(3))}`);
+}

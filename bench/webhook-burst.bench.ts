@@ -1,3 +1,4 @@
+import { printFigures } from './timing.js';
 /**
  * Webhook burst through `wrangler dev` (issue 8): 1,000 signed NetBox v4 "VM created" deliveries
  * (`virtualization.virtualmachine`, 4 hypervisors) posted to one tenant's `POST /v1/webhooks/{t}/netbox`
@@ -223,7 +224,5 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
 }
 
 if (isMain(import.meta.url)) {
-  const r = await run();
-  for (const [name, value] of Object.entries(r))
-    console.log(`${name.padEnd(28)} ${Number(value.toFixed(3))}`);
+  printFigures(await run());
 }
