@@ -1,7 +1,17 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const shells = ['api', 'store', 'hypervisor', 'realization', 'migration', 'inventory', 'console', 'cli'];
+const shells = [
+  'api',
+  'store',
+  'hypervisor',
+  'realization',
+  'migration',
+  'inventory',
+  'console',
+  'cli',
+  'metrics',
+];
 const layer = (names) => names.flatMap((n) => [`**/${n}/*`, `**/${n}`]);
 
 /** Arrows point down: a folder may import only the folders listed below it. */
@@ -37,12 +47,13 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  below('net', [...shells, 'policy', 'compiler', 'dataplane', 'analysis'], pure),
-  below('policy', [...shells, 'compiler', 'dataplane', 'analysis'], pure),
-  below('compiler', [...shells, 'dataplane', 'analysis'], pure),
-  below('dataplane', [...shells, 'analysis'], pure),
-  below('analysis', shells, pure),
-  below('store', ['api', 'hypervisor', 'realization', 'migration', 'inventory', 'console', 'cli']),
+  below('net', [...shells, 'policy', 'compiler', 'dataplane', 'analysis', 'explain'], pure),
+  below('policy', [...shells, 'compiler', 'dataplane', 'analysis', 'explain'], pure),
+  below('compiler', [...shells, 'dataplane', 'analysis', 'explain'], pure),
+  below('dataplane', [...shells, 'analysis', 'explain'], pure),
+  below('analysis', [...shells, 'explain'], pure),
+  below('explain', [...shells, 'analysis'], pure),
+  below('store', ['api', 'hypervisor', 'realization', 'migration', 'inventory', 'console', 'cli', 'metrics']),
   below('hypervisor', ['api', 'realization', 'migration', 'inventory', 'console', 'cli']),
   below('realization', ['api', 'migration', 'inventory', 'console', 'cli']),
   below('migration', ['api', 'inventory', 'console', 'cli']),
