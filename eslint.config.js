@@ -11,6 +11,7 @@ const shells = [
   'console',
   'cli',
   'metrics',
+  'deliveries',
 ];
 const layer = (names) => names.flatMap((n) => [`**/${n}/*`, `**/${n}`]);
 
@@ -53,12 +54,24 @@ export default tseslint.config(
   below('dataplane', [...shells, 'analysis', 'explain'], pure),
   below('analysis', [...shells, 'explain'], pure),
   below('explain', [...shells, 'analysis'], pure),
-  below('store', ['api', 'hypervisor', 'realization', 'migration', 'inventory', 'console', 'cli', 'metrics']),
+  below('store', [
+    'api',
+    'hypervisor',
+    'realization',
+    'migration',
+    'inventory',
+    'console',
+    'cli',
+    'metrics',
+    'deliveries',
+  ]),
   below('hypervisor', ['api', 'realization', 'migration', 'inventory', 'console', 'cli']),
   below('realization', ['api', 'migration', 'inventory', 'console', 'cli']),
   below('migration', ['api', 'inventory', 'console', 'cli']),
   // inventory mapping is pure too: deliveries in, workloads and decisions out; the API shell does the I/O
   below('inventory', [...shells.filter((n) => n !== 'inventory'), 'dataplane', 'analysis'], pure),
+  // the tenant's delivery writer sits under the API; it shares only the API's contract schemas
+  below('deliveries', ['console', 'cli', 'metrics'], ['**/api/*', '!**/api/schemas', '**/api/routes/*']),
   // nothing but the entry imports the HTTP layer
   { ...below('src', ['api'], [], ['src/*.ts']), ignores: ['src/index.ts'] },
 );

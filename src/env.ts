@@ -1,3 +1,4 @@
+import type { DeliveryQueueDO } from './deliveries/index.js';
 import type { HypervisorDO } from './hypervisor/index.js';
 import type { MigrationDO } from './migration/index.js';
 import type { RealizerDO } from './realization/index.js';
@@ -8,13 +9,14 @@ export interface Env {
   HYPERVISOR: DurableObjectNamespace<HypervisorDO>;
   MIGRATION: DurableObjectNamespace<MigrationDO>;
   REALIZER: DurableObjectNamespace<RealizerDO>;
+  DELIVERIES: DurableObjectNamespace<DeliveryQueueDO>;
   /** "on" enables test-only hooks (clock advance, fault injection); never set in production */
   TEST_HOOKS?: string;
   /** bootstrap admin secret; absent = no admin access (fail closed) */
   ADMIN_TOKEN?: string;
 }
 
-type Bindings = Pick<Env, 'HYPERVISOR' | 'MIGRATION' | 'REALIZER'>;
+type Bindings = Pick<Env, 'HYPERVISOR' | 'MIGRATION' | 'REALIZER' | 'DELIVERIES'>;
 
 /** The data-plane object of one hypervisor. */
 export const hypervisorOf = (env: Bindings, hypervisor: string) =>
@@ -27,6 +29,10 @@ export const realizerOf = (env: Bindings, tenant: string) =>
 /** The coordinator of one workload's flow-state migrations. */
 export const migrationOf = (env: Bindings, tenant: string, workload: string) =>
   env.MIGRATION.get(env.MIGRATION.idFromName(`${tenant}/${workload}`));
+
+/** The writer that applies one tenant's inventory deliveries in batches. */
+export const deliveryQueueOf = (env: Bindings, tenant: string) =>
+  env.DELIVERIES.get(env.DELIVERIES.idFromName(tenant));
 
 type WorkerEnv = Env;
 

@@ -16,7 +16,8 @@ import { workloadFromBody } from './routes/workloads.js';
 import { Id } from './schemas/common.js';
 import { WorkloadBody } from './schemas/resources.js';
 import { formatPath } from './validation.js';
-import { hypervisorFor, revisionOf, startMove, type DeliveryResult } from './webhook-netbox.js';
+import { startMove, type DeliveryResult } from '../deliveries/index.js';
+import { hypervisorFor, revisionOf } from './webhook-netbox.js';
 
 const Envelope = z.discriminatedUnion('type', [
   z.object({ type: z.literal('workload.upserted'), data: WorkloadBody.extend({ id: Id }) }),
@@ -50,7 +51,13 @@ export async function applyEvents(
     const revision = await revisionOf(db, t);
     if (!existing) return { outcome: 'ignored', reason: `no workload "${id}"`, revision };
     if (existing.hypervisor === to) return { outcome: 'ignored', reason: `already on ${to}`, revision };
-    const reason = await startMove(c, t, { workload: id, from: existing.hypervisor, to }, dedupKey);
+    const reason = await startMove(
+      c.env,
+      c.get('db'),
+      t,
+      { workload: id, from: existing.hypervisor, to },
+      dedupKey,
+    );
     return { outcome: 'applied', reason, revision };
   }
   const next =
@@ -98,7 +105,7 @@ export async function applyEvents(
   if (out.changed) await realizeAfterWrite(c, t, out.revision, { async: true });
   const reasons = [out.result];
   const m = move as { from: string; to: string } | null;
-  if (m) reasons.push(await startMove(c, t, { workload: id, ...m }, dedupKey));
+  if (m) reasons.push(await startMove(c.env, c.get('db'), t, { workload: id, ...m }, dedupKey));
   const applied = out.changed || m !== null;
   return { outcome: applied ? 'applied' : 'ignored', reason: reasons.join('; '), revision: out.revision };
 }

@@ -11,7 +11,8 @@ import { randomSecret } from './auth/secrets.js';
 import type { AppEnv } from './context.js';
 import { ApiError, badRequest, unsignedDelivery } from './errors.js';
 import { applyEvents } from './webhook-events.js';
-import { applyNetbox, type DeliveryResult } from './webhook-netbox.js';
+import type { DeliveryResult } from '../deliveries/index.js';
+import { applyNetbox } from './webhook-netbox.js';
 import { applyVcenter } from './webhook-vcenter.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
@@ -118,9 +119,8 @@ async function process(
   if (source.kind === 'netbox') {
     const p = parseNetboxDelivery(json);
     if (!p.ok) throw await refuse(p.problem);
-    record.event = p.delivery.event;
-    record.object = `${p.delivery.objectType}:${p.delivery.id}`;
-    apply = () => applyNetbox(c, t, source, p.delivery, dedupKey);
+    // dedup, staleness and the outcome's record are the tenant writer's: it sees the deliveries beside it
+    return applyNetbox(c, t, source, p.delivery, { id: record.id, dedupKey, body: text, headers });
   } else if (source.kind === 'events') {
     const e = json as { type?: unknown };
     record.event = typeof e.type === 'string' ? e.type : null;

@@ -11,7 +11,8 @@ import { deleteWorkloadStatements, getWorkload, loadAllWorkloads } from '../stor
 import type { AppEnv } from './context.js';
 import { tenantWriteError, unprocessable } from './errors.js';
 import { realizeAfterWrite } from './realize-hook.js';
-import { revisionOf, startMove, type DeliveryResult } from './webhook-netbox.js';
+import { startMove, type DeliveryResult } from '../deliveries/index.js';
+import { revisionOf } from './webhook-netbox.js';
 
 const ACTOR = 'webhook:vcenter';
 
@@ -47,7 +48,7 @@ export async function applyVcenter(
     case 'rejected':
       throw unprocessable(decision.code, decision.reason);
     case 'migrate': {
-      const reason = await startMove(c, t, decision, dedupKey);
+      const reason = await startMove(c.env, c.get('db'), t, decision, dedupKey);
       return { outcome: 'applied', reason, revision: await revisionOf(db, t) };
     }
     case 'delete': {

@@ -1,5 +1,6 @@
 import { guardViolationOf } from './guard-violation.js';
-import { asc, eq, gt } from 'drizzle-orm';
+import { asc, eq, gt, inArray } from 'drizzle-orm';
+import { chunkIds } from './chunk.js';
 import type { Db } from './db.js';
 import { hypervisors } from './schema.js';
 
@@ -11,6 +12,16 @@ export interface Hypervisor {
 export async function getHypervisor(db: Db, id: string): Promise<Hypervisor | null> {
   const row = await db.select().from(hypervisors).where(eq(hypervisors.id, id)).get();
   return row ? { id: row.id, name: row.name } : null;
+}
+
+/** Which of these ids name a hypervisor. */
+export async function existingHypervisors(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  const parts = await Promise.all(
+    chunkIds([...new Set(ids)], 0).map((part) =>
+      db.select({ id: hypervisors.id }).from(hypervisors).where(inArray(hypervisors.id, part)).all(),
+    ),
+  );
+  return new Set(parts.flat().map((r) => r.id));
 }
 
 export async function listHypervisors(db: Db, after: string | null, limit: number): Promise<Hypervisor[]> {

@@ -1,5 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import { chunkIds, chunkRows } from './chunk.js';
 import type { Db } from './db.js';
+import type { Statement } from './mutation.js';
 import { netboxObjects } from './schema.js';
 
 export interface NetboxObject {
@@ -119,4 +121,77 @@ export async function restoreNetboxObject(
           eq(netboxObjects.id, key.id),
         ),
       );
+}
+
+/** The stored objects of one type among `ids` (tombstones included), in as few statements as D1 allows. */
+export async function getNetboxObjects(
+  db: Db,
+  tenant: string,
+  objectType: string,
+  ids: readonly number[],
+): Promise<NetboxObject[]> {
+  const parts = await Promise.all(
+    chunkIds([...new Set(ids)], 2).map((part) =>
+      db
+        .select()
+        .from(netboxObjects)
+        .where(
+          and(
+            eq(netboxObjects.tenant, tenant),
+            eq(netboxObjects.objectType, objectType),
+            inArray(netboxObjects.id, part),
+          ),
+        )
+        .all(),
+    ),
+  );
+  return parts.flat().map(strip);
+}
+
+/** The stored objects of one type whose parent is among `parents` (tombstones included). */
+export async function getNetboxChildren(
+  db: Db,
+  tenant: string,
+  objectType: string,
+  parents: readonly number[],
+): Promise<NetboxObject[]> {
+  const parts = await Promise.all(
+    chunkIds([...new Set(parents)], 2).map((part) =>
+      db
+        .select()
+        .from(netboxObjects)
+        .where(
+          and(
+            eq(netboxObjects.tenant, tenant),
+            eq(netboxObjects.objectType, objectType),
+            inArray(netboxObjects.parent, part),
+          ),
+        )
+        .all(),
+    ),
+  );
+  return parts.flat().map(strip);
+}
+
+/** Upserts of objects a batch of deliveries changed (many rows a statement), for the batch's D1 commit. */
+export function putNetboxObjectStatements(
+  db: Db,
+  tenant: string,
+  objects: readonly NetboxObject[],
+): Statement[] {
+  const excluded = (column: string) => sql.raw(`excluded.${column}`);
+  return chunkRows(objects, 7).map((part) =>
+    db
+      .insert(netboxObjects)
+      .values(part.map((o) => ({ tenant, ...o })))
+      .onConflictDoUpdate({
+        target: [netboxObjects.tenant, netboxObjects.objectType, netboxObjects.id],
+        set: {
+          timestamp: excluded('timestamp'),
+          parent: excluded('parent'),
+          deleted: excluded('deleted'),
+          data: excluded('data'),
+        },
+      }),
+  );
 }

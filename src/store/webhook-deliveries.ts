@@ -1,4 +1,5 @@
-import { and, desc, eq, lt, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, ne, sql } from 'drizzle-orm';
+import { chunkIds } from './chunk.js';
 import type { Db } from './db.js';
 import type { Statement } from './mutation.js';
 import { webhookDeliveries } from './schema.js';
@@ -47,6 +48,32 @@ export async function seenDelivery(db: Db, tenant: string, kind: string, dedupKe
     )
     .get();
   return row !== undefined;
+}
+
+/** Which of these keys were seen before and not rejected. */
+export async function seenDeliveries(
+  db: Db,
+  tenant: string,
+  kind: string,
+  dedupKeys: readonly string[],
+): Promise<Set<string>> {
+  const parts = await Promise.all(
+    chunkIds([...new Set(dedupKeys)], 3).map((part) =>
+      db
+        .selectDistinct({ key: webhookDeliveries.dedupKey })
+        .from(webhookDeliveries)
+        .where(
+          and(
+            eq(webhookDeliveries.tenant, tenant),
+            eq(webhookDeliveries.kind, kind),
+            inArray(webhookDeliveries.dedupKey, part),
+            ne(webhookDeliveries.outcome, 'rejected'),
+          ),
+        )
+        .all(),
+    ),
+  );
+  return new Set(parts.flat().map((r) => r.key));
 }
 
 export async function getDelivery(db: Db, tenant: string, kind: string, id: string) {

@@ -74,6 +74,21 @@ export async function getWorkload(db: Db, tenant: string, id: string): Promise<W
   return found ?? null;
 }
 
+/** The workloads among `ids` that exist (with vNICs and addresses), a chunk of ids per batch. */
+export async function getWorkloads(db: Db, tenant: string, ids: readonly string[]): Promise<Workload[]> {
+  const parts = await Promise.all(
+    chunkIds([...new Set(ids)], 2).map((part) =>
+      withVnics(
+        db,
+        tenant,
+        pageQuery(db, and(eq(workloads.tenant, tenant), inArray(workloads.id, part)), part.length),
+        inArray(vnics.workload, part),
+      ),
+    ),
+  );
+  return parts.flat();
+}
+
 export async function listWorkloads(db: Db, tenant: string, after: string | null, limit: number) {
   const where = after
     ? and(eq(workloads.tenant, tenant), gt(workloads.id, after))
@@ -128,8 +143,16 @@ export async function workloadsOnHypervisor(db: Db, hypervisor: string): Promise
 /**
  * Upserts the workload keeping each surviving vNIC's handle (conntrack is keyed by it). `source` names the
  * inventory source that creates it (for inventory sync's ownership); an update keeps whoever owns it.
+ * `fresh`: the caller read that no such workload exists (in the state its commit is conditional on), so
+ * there are no old vNICs to clear.
  */
-export function putWorkloadStatements(db: Db, tenant: string, w: Workload, source?: string): Statement[] {
+export function putWorkloadStatements(
+  db: Db,
+  tenant: string,
+  w: Workload,
+  source?: string,
+  fresh = false,
+): Statement[] {
   const ids = w.vnics.map((v) => v.id);
   const own = and(eq(vnics.tenant, tenant), eq(vnics.workload, w.id));
   const statements: Statement[] = [
@@ -157,16 +180,19 @@ export function putWorkloadStatements(db: Db, tenant: string, w: Workload, sourc
           attributes: w.attributes,
         },
       }),
-    db
-      .delete(vnicAddresses)
-      .where(
-        and(
-          eq(vnicAddresses.tenant, tenant),
-          inArray(vnicAddresses.vnic, db.select({ h: vnics.handle }).from(vnics).where(own)),
-        ),
-      ),
-    db.delete(vnics).where(ids.length ? and(own, notInArray(vnics.id, ids)) : own),
   ];
+  if (!fresh)
+    statements.push(
+      db
+        .delete(vnicAddresses)
+        .where(
+          and(
+            eq(vnicAddresses.tenant, tenant),
+            inArray(vnicAddresses.vnic, db.select({ h: vnics.handle }).from(vnics).where(own)),
+          ),
+        ),
+      db.delete(vnics).where(ids.length ? and(own, notInArray(vnics.id, ids)) : own),
+    );
   w.vnics.forEach((v, position) => {
     statements.push(
       db

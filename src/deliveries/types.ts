@@ -1,0 +1,28 @@
+import type { NetboxDelivery } from '../inventory/netbox/parse-netbox-delivery.js';
+
+export interface DeliveryResult {
+  outcome: 'applied' | 'stale' | 'ignored';
+  reason: string | null;
+  revision: number;
+}
+
+/** A verified, parsed NetBox delivery waiting for its tenant's writer. */
+export interface NetboxJob {
+  tenant: string;
+  /** the id its deliveries-log entry gets */
+  id: string;
+  dedupKey: string;
+  delivery: NetboxDelivery;
+  /** the source's host map when the delivery arrived */
+  hypervisors: Record<string, string>;
+  /** kept with a rejected delivery, for replay */
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** What became of one job: the 2xx answer, a 422 rejection, or why the whole batch could not commit. */
+export type JobAnswer =
+  | { kind: 'done'; result: DeliveryResult; realization: 'pending' | 'failed' | 'realized' | null }
+  | { kind: 'duplicate'; reason: string; revision: number }
+  | { kind: 'rejected'; code: string; message: string; details: Record<string, string> }
+  | { kind: 'failed'; code: 'tenant-busy' | 'tenant-missing'; message: string };
