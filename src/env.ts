@@ -1,6 +1,7 @@
 import type { HypervisorDO } from './hypervisor/index.js';
 import type { MigrationDO } from './migration/index.js';
 import type { RealizerDO } from './realization/index.js';
+import type { MetricsDO } from './metrics/metrics-do.js';
 
 /** The Worker's bindings (wrangler.toml); test-only ones are declared in test/env.d.ts. */
 export interface Env {
@@ -8,6 +9,8 @@ export interface Env {
   HYPERVISOR: DurableObjectNamespace<HypervisorDO>;
   MIGRATION: DurableObjectNamespace<MigrationDO>;
   REALIZER: DurableObjectNamespace<RealizerDO>;
+  /** sums the API request counts of every isolate (src/metrics) */
+  METRICS: DurableObjectNamespace<MetricsDO>;
   /** "on" enables test-only hooks (clock advance, fault injection); never set in production */
   TEST_HOOKS?: string;
   /** bootstrap admin secret; absent = no admin access (fail closed) */

@@ -3,5 +3,6 @@ import { createApp } from './api/app.js';
 export { HypervisorDO } from './hypervisor/index.js';
 export { MigrationDO } from './migration/index.js';
 export { RealizerDO } from './realization/index.js';
+export { MetricsDO } from './metrics/metrics-do.js';
 
 export default createApp();
