@@ -31,6 +31,8 @@ export const MAX_BATCH_PACKETS = 16384;
 /** vNIC handles are D1 autoincrement ids, so 0 names no vNIC. */
 const UNKNOWN_VNIC = 0;
 const IDLE_ALARM_MS = 60_000;
+/** Flow-log entries decoded per step of an export read. */
+const EXPORT_READ = 4096;
 
 export type BatchOutcome<T> =
   | { ok: true; result: T }
@@ -328,6 +330,30 @@ export class HypervisorDO extends DurableObject<Env> {
   async flowLog(filter: FlowLogFilter & { beforeSeq?: number }): Promise<FlowLogPage> {
     const { beforeSeq, limit, ...match } = filter;
     return this.#flowLog.read(match, this.#plane.flowLogNames, beforeSeq, limit ?? 100);
+  }
+
+  /**
+   * Evidence export: like flowLog, but only entries at or before `untilMs`; with `countOnly`, just how
+   * many match (up to `limit`), so an export can be refused before its first byte.
+   */
+  async flowLogUntil(
+    filter: FlowLogFilter & { beforeSeq?: number; untilMs: number; countOnly?: boolean },
+  ): Promise<FlowLogPage & { count: number }> {
+    const { beforeSeq, limit = 100, untilMs, countOnly, ...match } = filter;
+    const entries: FlowLogPage['entries'] = [];
+    let count = 0;
+    let before = beforeSeq;
+    for (;;) {
+      const page = this.#flowLog.read(match, this.#plane.flowLogNames, before, EXPORT_READ);
+      for (const e of page.entries) {
+        if (e.at > untilMs) continue;
+        if (count === limit) return { entries, more: true, count };
+        count++;
+        if (!countOnly) entries.push(e);
+      }
+      if (!page.more) return { entries, more: false, count };
+      before = page.entries[page.entries.length - 1]!.seq;
+    }
   }
 
   /** Migration, destination: rules for the incoming vNICs, which answer `moved` until their flows arrive. */
