@@ -5,6 +5,7 @@ import { call, createTenant, issueToken, ok } from '../api/client.js';
 import { hypervisor, tenantWithEditor } from '../api/fixtures.js';
 import { postStandard } from '../inventory/netbox-client.js';
 import { send, webDbScenario, type Packet } from '../hypervisor/scenario.js';
+import { exposition } from '../../src/metrics/exposition.js';
 import { parseExposition, valueOf } from './exposition-parser.js';
 
 const EVENTS_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -52,6 +53,22 @@ describe('GET /metrics', () => {
     expect(m.get('omniwall_migrations')!.samples.map((s) => s.labels.state)).toEqual(
       expect.arrayContaining(['pending', 'running', 'done', 'failed']),
     );
+  });
+
+  it('escapes label values and help text so any value reads back as written', () => {
+    const odd = 'a "quoted" \\ back\nslash, {braces}';
+    const text = exposition([
+      {
+        name: 'x_total',
+        help: 'two\nlines \\',
+        type: 'counter',
+        samples: [{ labels: { v: odd }, value: 3 }],
+      },
+    ]);
+    expect(text.split('\n')).toHaveLength(4);
+    const parsed = parseExposition(text).get('x_total')!;
+    expect(parsed.samples).toEqual([{ labels: { v: odd }, value: 3 }]);
+    expect(() => exposition([{ name: 'x', help: 'h', type: 'counter', samples: [] }])).toThrow(/_total/);
   });
 
   it('counts packets per tenant, hypervisor, action and reason', async () => {
