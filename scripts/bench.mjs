@@ -20,6 +20,7 @@ const BENCHES = [
   'conntrack',
   'processor',
   'evidence',
+  'metrics',
   'e2e',
   'migration',
   'large-policy',
@@ -87,6 +88,18 @@ function row(bench, metric, unit, value, baselineLabel, baseline, opts = {}) {
 }
 
 // in process
+row(
+  'metrics',
+  'packet path with /metrics counters',
+  'Mpps',
+  r('metrics', 'processWithTallyMpps'),
+  'without',
+  r('metrics', 'processMpps'),
+  {
+    target: 'ratio ≥ 0.9',
+    ok: () => r('metrics', 'processWithTallyMpps') / r('metrics', 'processMpps') >= 0.9,
+  },
+);
 row(
   'classifier',
   'classify, ClassBench acl3 10k rules',

@@ -2,6 +2,7 @@ import type { DeliveryQueueDO } from './deliveries/index.js';
 import type { HypervisorDO } from './hypervisor/index.js';
 import type { MigrationDO } from './migration/index.js';
 import type { RealizerDO } from './realization/index.js';
+import type { MetricsDO } from './metrics/metrics-do.js';
 
 /** The Worker's bindings (wrangler.toml); test-only ones are declared in test/env.d.ts. */
 export interface Env {
@@ -10,13 +11,15 @@ export interface Env {
   MIGRATION: DurableObjectNamespace<MigrationDO>;
   REALIZER: DurableObjectNamespace<RealizerDO>;
   DELIVERIES: DurableObjectNamespace<DeliveryQueueDO>;
+  /** sums the API request counts of every isolate (src/metrics) */
+  METRICS: DurableObjectNamespace<MetricsDO>;
   /** "on" enables test-only hooks (clock advance, fault injection); never set in production */
   TEST_HOOKS?: string;
   /** bootstrap admin secret; absent = no admin access (fail closed) */
   ADMIN_TOKEN?: string;
 }
 
-type Bindings = Pick<Env, 'HYPERVISOR' | 'MIGRATION' | 'REALIZER' | 'DELIVERIES'>;
+type Bindings = Pick<Env, 'HYPERVISOR' | 'MIGRATION' | 'REALIZER' | 'DELIVERIES' | 'METRICS'>;
 
 /** The data-plane object of one hypervisor. */
 export const hypervisorOf = (env: Bindings, hypervisor: string) =>

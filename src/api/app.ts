@@ -18,9 +18,12 @@ import { tenantRoutes } from './routes/tenants.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { workloadRoutes } from './routes/workloads.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { countRequests } from '../metrics/count-requests.js';
 
 export function createApp() {
   const app = router();
+  app.use('*', countRequests);
 
   app.get('/healthz', async (c) =>
     (await databaseAnswers(c.env.DB)) ? c.json({ ok: true }, 200) : c.json({ ok: false }, 503),
@@ -37,6 +40,7 @@ export function createApp() {
   });
 
   app.use('/v1/*', authenticate);
+  app.use('/metrics', authenticate);
   app.use('*', requestHygiene(app.openAPIRegistry));
   const resources = [
     tenantRoutes,
@@ -53,6 +57,7 @@ export function createApp() {
     inventoryRoutes,
     realizationRoutes,
     webhookRoutes,
+    metricsRoutes,
   ];
   for (const routes of resources) app.route('/', routes);
 

@@ -1,4 +1,5 @@
 import type { CounterBlock, DataPlane, RuleRef, VnicLabel } from '../dataplane/processor/index.js';
+import type { TallyBlock, VerdictTally } from '../metrics/verdict-tally.js';
 
 /** Rows per multi-row insert: four bound parameters a row, at most 100 per statement. */
 const ROWS_PER_STATEMENT = 25;
@@ -28,6 +29,25 @@ export class EvidenceStore {
       'CREATE TABLE IF NOT EXISTS vnic_labels (id INTEGER PRIMARY KEY, tenant TEXT NOT NULL, workload TEXT NOT NULL, vnic TEXT NOT NULL)',
     );
     sql.exec('CREATE TABLE IF NOT EXISTS rule_counters (block INTEGER PRIMARY KEY, data BLOB NOT NULL)');
+    sql.exec('CREATE TABLE IF NOT EXISTS verdict_counts (tenant TEXT PRIMARY KEY, data BLOB NOT NULL)');
+  }
+
+  /** Packets and bytes per (tenant, action, reason) for /metrics (see verdict-tally.ts). */
+  loadVerdicts(): TallyBlock[] {
+    return this.#sql
+      .exec<{ tenant: string; data: ArrayBuffer }>('SELECT tenant, data FROM verdict_counts')
+      .toArray()
+      .map((r) => ({ tenant: r.tenant, data: new Float64Array(r.data.slice(0)) }));
+  }
+
+  /** The tenants' verdict counts that changed since the last save; one row per tenant a batch touched. */
+  saveVerdicts(tally: VerdictTally): void {
+    for (const b of tally.takeDirty())
+      this.#sql.exec(
+        'INSERT OR REPLACE INTO verdict_counts (tenant, data) VALUES (?, ?)',
+        b.tenant,
+        b.data.buffer,
+      );
   }
 
   load(): StoredEvidence {

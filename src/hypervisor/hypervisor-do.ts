@@ -20,6 +20,7 @@ import {
   type TenantSummary,
 } from '../dataplane/processor/index.js';
 import type { Env } from '../env.js';
+import { VerdictTally, type TallyRow } from '../metrics/verdict-tally.js';
 import { EvidenceStore } from './evidence-store.js';
 import { FlowLogStore, type FlowLogPage } from './flow-log-store.js';
 import { FlowStore, onlyVnics, withoutVnics } from './flow-store.js';
@@ -30,6 +31,8 @@ export const MAX_BATCH_PACKETS = 16384;
 /** vNIC handles are D1 autoincrement ids, so 0 names no vNIC. */
 const UNKNOWN_VNIC = 0;
 const IDLE_ALARM_MS = 60_000;
+/** Flow-log entries decoded per step of an export read. */
+const EXPORT_READ = 4096;
 
 export type BatchOutcome<T> =
   | { ok: true; result: T }
@@ -42,6 +45,13 @@ export interface MovedVnic {
 }
 
 export type TenantRealization = TenantSummary;
+
+/** What /metrics reads of one hypervisor: verdict counts since the object's first packet, and gauges. */
+export interface HypervisorMetrics {
+  verdicts: TallyRow[];
+  flows: number;
+  ruleSets: { tenant: string; revision: number }[];
+}
 
 /** Lets queued events (status reads, packet batches) run between slices of a long job. */
 const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -68,6 +78,8 @@ export class HypervisorDO extends DurableObject<Env> {
   #ruleSets: RuleSetStore;
   #evidence: EvidenceStore;
   #flowLog: FlowLogStore;
+  /** packets per (tenant, action, reason) for /metrics, stored with the other evidence of a batch */
+  #tally = new VerdictTally();
   /** rule-set installs and removals, one after another */
   #ruleSetWork: Promise<unknown> = Promise.resolve();
   #staged = new Map<string, { header: RuleSetHeader; parts: RuleSetPart[] }>();
@@ -103,8 +115,10 @@ export class HypervisorDO extends DurableObject<Env> {
       this.#evidence.save(this.#plane);
       this.ctx.storage.sql.exec("DELETE FROM kv WHERE k = 'counters'");
     }
+    this.#tally.load(this.#evidence.loadVerdicts());
     for (const rs of this.#ruleSets.loadAll()) {
       this.#plane.applyRuleSet(rs, now);
+      this.#tallyVnics(rs);
     }
     const moved = this.#kv('moved');
     if (moved) for (const v of JSON.parse(moved) as MovedVnic[]) this.#markMoved(v, true);
@@ -117,8 +131,13 @@ export class HypervisorDO extends DurableObject<Env> {
     this.#plane.conntrack.takeDirty();
   }
 
+  #tallyVnics(rs: CompiledRuleSet): void {
+    for (const v of rs.vnics) this.#tally.assign(v.handle, rs.tenant);
+  }
+
   #markMoved(v: MovedVnic, moved: boolean): void {
     this.#plane.setMoved(v.handle, moved);
+    this.#tally.assign(v.handle, v.tenant);
     const key = `${v.tenant}\u0000${v.id}`;
     if (moved) this.#movedByName.set(key, v);
     else this.#movedByName.delete(key);
@@ -156,6 +175,7 @@ export class HypervisorDO extends DurableObject<Env> {
   #saveEvidence(): void {
     for (const records of this.#plane.takeFlowLog().segments) this.#flowLog.append(records);
     this.#evidence.save(this.#plane);
+    this.#evidence.saveVerdicts(this.#tally);
   }
 
   async #armAlarm(): Promise<void> {
@@ -188,6 +208,7 @@ export class HypervisorDO extends DurableObject<Env> {
         const tenant = await runSteps(this.#plane.prepareRuleSet(rs));
         const text = await runSteps(storedText(rs));
         this.#plane.install(tenant, this.#now());
+        this.#tallyVnics(rs);
         this.#ruleSets.putText(rs.tenant, text);
         this.#persist();
       }
@@ -268,7 +289,7 @@ export class HypervisorDO extends DurableObject<Env> {
     return this.#run(
       () => decodeJsonBatch(body, (id, tenant) => this.#resolveVnic(id, tenant), MAX_BATCH_PACKETS),
       (batch) => {
-        const v = this.#plane.process(batch, this.#now());
+        const v = this.#judge(batch);
         return { verdicts: verdictsToJson(v, (h) => this.#plane.ruleRef(h)) };
       },
     );
@@ -277,8 +298,23 @@ export class HypervisorDO extends DurableObject<Env> {
   async processBinary(buf: ArrayBuffer): Promise<BatchOutcome<ArrayBuffer>> {
     return this.#run(
       () => decodeBinaryBatch(buf, MAX_BATCH_PACKETS),
-      (batch) => encodeBinaryVerdicts(this.#plane.process(batch, this.#now())),
+      (batch) => encodeBinaryVerdicts(this.#judge(batch)),
     );
+  }
+
+  #judge(batch: PacketBatch) {
+    const verdicts = this.#plane.process(batch, this.#now());
+    this.#tally.count(batch, verdicts);
+    return verdicts;
+  }
+
+  /** Counters and gauges for /metrics: one call per hypervisor and scrape. */
+  async metrics(): Promise<HypervisorMetrics> {
+    return {
+      verdicts: this.#tally.rows(),
+      flows: this.#plane.conntrack.size,
+      ruleSets: this.#plane.tenantSummaries().map((s) => ({ tenant: s.tenant, revision: s.revision })),
+    };
   }
 
   /** Rule handles as binary verdicts name them: index = handle. */
@@ -294,6 +330,30 @@ export class HypervisorDO extends DurableObject<Env> {
   async flowLog(filter: FlowLogFilter & { beforeSeq?: number }): Promise<FlowLogPage> {
     const { beforeSeq, limit, ...match } = filter;
     return this.#flowLog.read(match, this.#plane.flowLogNames, beforeSeq, limit ?? 100);
+  }
+
+  /**
+   * Evidence export: like flowLog, but only entries at or before `untilMs`; with `countOnly`, just how
+   * many match (up to `limit`), so an export can be refused before its first byte.
+   */
+  async flowLogUntil(
+    filter: FlowLogFilter & { beforeSeq?: number; untilMs: number; countOnly?: boolean },
+  ): Promise<FlowLogPage & { count: number }> {
+    const { beforeSeq, limit = 100, untilMs, countOnly, ...match } = filter;
+    const entries: FlowLogPage['entries'] = [];
+    let count = 0;
+    let before = beforeSeq;
+    for (;;) {
+      const page = this.#flowLog.read(match, this.#plane.flowLogNames, before, EXPORT_READ);
+      for (const e of page.entries) {
+        if (e.at > untilMs) continue;
+        if (count === limit) return { entries, more: true, count };
+        count++;
+        if (!countOnly) entries.push(e);
+      }
+      if (!page.more) return { entries, more: false, count };
+      before = page.entries[page.entries.length - 1]!.seq;
+    }
   }
 
   /** Migration, destination: rules for the incoming vNICs, which answer `moved` until their flows arrive. */

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
 import { diffDocuments, type ChangeSummary } from '../policy/document-diff.js';
 import { auditSlot, loadDocuments, storeDocumentStatements, type AuditSlot } from './audit-documents.js';
 import type { Db } from './db.js';
@@ -37,6 +37,8 @@ export interface AuditQuery {
   object?: string | undefined;
   actor?: string | undefined;
   since?: string | undefined;
+  /** ISO time, inclusive */
+  until?: string | undefined;
   beforeSeq?: number | undefined;
   limit: number;
 }
@@ -119,7 +121,7 @@ function columns(r: AuditRow) {
 /** Every document has a hash; only one too large to keep inline has no inline value. */
 const storedApart = (hash: string | null, inline: unknown) => hash !== null && inline == null;
 
-export async function listAudit(db: Db, tenant: string, q: AuditQuery): Promise<AuditRecord[]> {
+function auditWhere(tenant: string, q: Omit<AuditQuery, 'limit'>): SQL[] {
   const where: SQL[] = [eq(audit.tenant, tenant)];
   if (q.object) {
     const [kind, ...rest] = q.object.split('/');
@@ -128,7 +130,23 @@ export async function listAudit(db: Db, tenant: string, q: AuditQuery): Promise<
   }
   if (q.actor) where.push(eq(audit.actor, q.actor));
   if (q.since) where.push(gte(audit.at, q.since));
+  if (q.until) where.push(lte(audit.at, q.until));
   if (q.beforeSeq !== undefined) where.push(lt(audit.seq, q.beforeSeq));
+  return where;
+}
+
+/** How many entries match (an export's size, known before its first byte). */
+export async function countAudit(db: Db, tenant: string, q: Omit<AuditQuery, 'limit'>): Promise<number> {
+  const row = await db
+    .select({ n: count() })
+    .from(audit)
+    .where(and(...auditWhere(tenant, q)))
+    .get();
+  return row?.n ?? 0;
+}
+
+export async function listAudit(db: Db, tenant: string, q: AuditQuery): Promise<AuditRecord[]> {
+  const where = auditWhere(tenant, q);
   const rows = await db
     .select()
     .from(audit)

@@ -1,5 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { auditEntryJson, listAudit } from '../../store/audit-log.js';
+import { auditEntryJson, countAudit, listAudit, type AuditRecord } from '../../store/audit-log.js';
+import type { Db } from '../../store/db.js';
+import {
+  assertExportSize,
+  EXPORT_PAGE,
+  exportFileName,
+  exportRange,
+  exportResponse,
+  type ExportRange,
+} from '../evidence-export.js';
 import { router } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
 import { AnyObject, ERRORS, ok, security } from '../openapi-helpers.js';
@@ -18,13 +27,17 @@ auditRoutes.openapi(
       'Audit entries, newest first. object is "kind" or "kind/id"; since is an ISO-8601 time. An update ' +
       'carries `changes` (RFC 6902 JSON Patch from before to after) and `summary` (changed fields; ids ' +
       "added, removed, changed, moved). `documents` gives each one's bytes and SHA-256; one too large for a list " +
-      '(over 16 KiB) is left out and named in `omitted`: GET .../audit/{seq} has every document in full.',
+      '(over 16 KiB) is left out and named in `omitted`: GET .../audit/{seq} has every document in full. ' +
+      'With format=csv or json, a download of every entry from since to until (inclusive; until defaults ' +
+      'to now), newest first, at most 100,000 entries (a larger range is a 400).',
     request: {
       params: TenantParam,
       query: z.object({
         object: z.string().max(200).optional(),
         actor: z.string().max(100).optional(),
         since: z.iso.datetime({ offset: true }).optional(),
+        until: z.iso.datetime({ offset: true }).optional(),
+        format: z.enum(['csv', 'json']).optional(),
         limit: z.coerce.number().int().min(1).max(1000).optional(),
         cursor: z
           .string()
@@ -39,16 +52,27 @@ auditRoutes.openapi(
     await readableTenant(c, t);
     const q = c.req.valid('query');
     const limit = q.limit ?? 100;
-    let since: string | undefined;
-    if (q.since) {
-      const d = new Date(q.since);
-      if (Number.isNaN(d.getTime())) throw badRequest('query.since: not a time');
-      since = d.toISOString();
+    const { since, until } = exportRange(q);
+    if (q.format) {
+      if (q.limit !== undefined || q.cursor !== undefined)
+        throw badRequest('query.format: an export reads every page itself; it takes no limit or cursor');
+      const range = { since, until: until ?? new Date().toISOString() };
+      const filter = { object: q.object, actor: q.actor, ...range };
+      assertExportSize(await countAudit(c.get('db'), t, filter), 'audit');
+      return exportResponse({
+        format: q.format,
+        name: exportFileName('audit', t, range),
+        range,
+        columns: AUDIT_COLUMNS,
+        cells: auditCells,
+        pages: auditPages(c.get('db'), t, filter),
+      }) as never;
     }
     const items = await listAudit(c.get('db'), t, {
       object: q.object,
       actor: q.actor,
       since,
+      until,
       beforeSeq: q.cursor ? Number(q.cursor) : undefined,
       limit,
     });
@@ -84,3 +108,48 @@ auditRoutes.openapi(
     return new Response(text, { headers: { 'content-type': 'application/json' } }) as never;
   },
 );
+
+const AUDIT_COLUMNS = [
+  'seq',
+  'at',
+  'revision',
+  'actor',
+  'action',
+  'object_kind',
+  'object_id',
+  'summary',
+  'changes',
+  'before',
+  'after',
+  'omitted',
+];
+
+/** Documents too large for a list stay out here too (named in omitted); GET .../audit/{seq} has them. */
+const auditCells = (e: AuditRecord) => [
+  e.seq,
+  e.at,
+  e.revision,
+  e.actor,
+  e.action,
+  e.object.kind,
+  e.object.id,
+  e.summary,
+  e.changes,
+  e.before,
+  e.after,
+  e.omitted.join(' '),
+];
+
+async function* auditPages(
+  db: Db,
+  tenant: string,
+  q: ExportRange & { object?: string | undefined; actor?: string | undefined },
+): AsyncGenerator<AuditRecord[]> {
+  let beforeSeq: number | undefined;
+  for (;;) {
+    const items = await listAudit(db, tenant, { ...q, beforeSeq, limit: EXPORT_PAGE });
+    if (items.length) yield items;
+    if (items.length < EXPORT_PAGE) return;
+    beforeSeq = items[items.length - 1]!.seq;
+  }
+}

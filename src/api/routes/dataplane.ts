@@ -11,6 +11,8 @@ import { badRequest, batchRefused, notFound, tooLarge, unsupportedMediaType } fr
 import { AnyObject, ERRORS, ok, security } from '../openapi-helpers.js';
 import { Id, TenantObjectParams, TenantParam } from '../schemas/common.js';
 import { readableTenant } from '../tenant-write.js';
+import { exportFileName, exportRange, exportResponse } from '../evidence-export.js';
+import { assertFlowLogExportSize, FLOW_LOG_COLUMNS, flowLogCells, flowLogPages } from '../flow-log-export.js';
 
 export const dataplaneRoutes = router();
 
@@ -236,7 +238,9 @@ dataplaneRoutes.openapi(
     security,
     description:
       'Verdicts of rules with log: true, newest first, merged over the hypervisors; each hypervisor keeps ' +
-      'at least its newest 100,000. Paged: pass nextCursor as cursor for the next page.',
+      'at least its newest 100,000. Paged: pass nextCursor as cursor for the next page. With format=csv or ' +
+      'json, a download of every entry from since to until (inclusive; until defaults to now), newest first, ' +
+      'at most 100,000 entries (a larger range is a 400).',
     request: {
       params: TenantParam,
       query: z.object({
@@ -245,6 +249,8 @@ dataplaneRoutes.openapi(
         rule: Id.optional(),
         action: z.enum(['allow', 'drop', 'reject']).optional(),
         since: z.iso.datetime({ offset: true }).optional(),
+        until: z.iso.datetime({ offset: true }).optional(),
+        format: z.enum(['csv', 'json']).optional(),
         limit: z.coerce.number().int().min(1).max(1000).optional(),
         cursor: z.string().max(4096).optional(),
       }),
@@ -258,6 +264,24 @@ dataplaneRoutes.openapi(
     const q = c.req.valid('query');
     const limit = q.limit ?? 100;
     const hvs = q.hypervisor ? [q.hypervisor] : await tenantHypervisors(c.env, t);
+    const { since, until } = exportRange(q);
+    if (q.format) {
+      if (q.limit !== undefined || q.cursor !== undefined)
+        throw badRequest('query.format: an export reads every page itself; it takes no limit or cursor');
+      const range = { since, until: until ?? new Date().toISOString() };
+      const untilMs = Date.parse(range.until);
+      const match = { tenant: t, workload: q.workload, rule: q.rule, action: q.action };
+      const filter = { ...match, sinceMs: since ? Date.parse(since) : undefined };
+      await assertFlowLogExportSize(c.env, hvs, filter, untilMs);
+      return exportResponse({
+        format: q.format,
+        name: exportFileName('flowlog', t, range),
+        range,
+        columns: FLOW_LOG_COLUMNS,
+        cells: flowLogCells,
+        pages: flowLogPages(c.env, hvs, filter, untilMs),
+      }) as never;
+    }
     const before = q.cursor ? readFlowLogCursor(q.cursor) : {};
     const filter = {
       tenant: t,
@@ -271,7 +295,13 @@ dataplaneRoutes.openapi(
       hvs.map((h) =>
         before[h] === 0
           ? { entries: [], more: false }
-          : hypervisorOf(c.env, h).flowLog({ ...filter, beforeSeq: before[h] }),
+          : until
+            ? hypervisorOf(c.env, h).flowLogUntil({
+                ...filter,
+                untilMs: Date.parse(until),
+                beforeSeq: before[h],
+              })
+            : hypervisorOf(c.env, h).flowLog({ ...filter, beforeSeq: before[h] }),
       ),
     );
     const merged = pages
