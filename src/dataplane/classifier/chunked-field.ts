@@ -1,0 +1,98 @@
+import { summaryWordsFor, type ClassVectors } from './bit-vector-classes.js';
+
+/** Vector words per chunk, a power of two. */
+export const CHUNK_WORDS = 8;
+export const CHUNK_SHIFT = Math.log2(CHUNK_WORDS);
+const BLOCK_WORDS = CHUNK_WORDS;
+
+/** Chunks for `words` vector words, and int32 words of a per-class word summary. */
+export function chunkShape(words: number): { chunks: number; summaryWords: number } {
+  return { chunks: Math.max(1, Math.ceil(words / CHUNK_WORDS)), summaryWords: summaryWordsFor(words) };
+}
+
+/**
+ * One field's class vectors, cut into chunks of CHUNK_WORDS words. A class holds, per chunk, the offset
+ * of that chunk's block, and a summary with one bit per non-zero word (aggregated bit vector); equal
+ * blocks, within a class or across classes and chunks, are stored once, and empty ones not at all. A
+ * field with C classes over R sub-rules thus keeps far fewer than C * R / 8 bytes where classes differ in
+ * few chunks, as prefix fields do.
+ */
+export class ChunkedField {
+  readonly blocks: Int32Array;
+  /** class * chunks + chunk -> offset of the chunk's block in `blocks` (0, an empty block, if empty) */
+  readonly rows: Int32Array;
+  /** class * summaryWords + (w >> 5) -> bit (w & 31) set when vector word w is non-zero */
+  readonly summaries: Int32Array;
+
+  constructor(blocks: Int32Array, rows: Int32Array, summaries: Int32Array) {
+    this.blocks = blocks;
+    this.rows = rows;
+    this.summaries = summaries;
+  }
+}
+
+/** Interns blocks by content into one growing array; offset 0 is the empty block. */
+class BlockStore {
+  #blocks = new Int32Array(BLOCK_WORDS * 64);
+  #used = BLOCK_WORDS;
+  #byHash = new Map<number, number | number[]>();
+
+  intern(block: Int32Array, hash: number): number {
+    const found = this.#byHash.get(hash);
+    if (found !== undefined) {
+      if (typeof found === 'number') {
+        if (this.#equals(found, block)) return found;
+      } else {
+        for (const at of found) if (this.#equals(at, block)) return at;
+      }
+    }
+    const at = this.#used;
+    if (at + BLOCK_WORDS > this.#blocks.length) {
+      const grown = new Int32Array(this.#blocks.length * 2);
+      grown.set(this.#blocks);
+      this.#blocks = grown;
+    }
+    this.#blocks.set(block, at);
+    this.#used += BLOCK_WORDS;
+    if (found === undefined) this.#byHash.set(hash, at);
+    else if (typeof found === 'number') this.#byHash.set(hash, [found, at]);
+    else found.push(at);
+    return at;
+  }
+
+  finish(): Int32Array {
+    return this.#blocks.slice(0, this.#used);
+  }
+
+  #equals(at: number, block: Int32Array): boolean {
+    for (let i = 0; i < BLOCK_WORDS; i++) if (this.#blocks[at + i] !== block[i]) return false;
+    return true;
+  }
+}
+
+/** Chunks `count` full class vectors of `words` words each (e.g. a BitVectorClasses store's output). */
+export function chunkField(v: ClassVectors, count: number, words: number): ChunkedField {
+  const { chunks, summaryWords } = chunkShape(words);
+  const store = new BlockStore();
+  const rows = new Int32Array(count * chunks);
+  const summaries = new Int32Array(count * summaryWords);
+  const block = new Int32Array(BLOCK_WORDS);
+  for (let c = 0; c < count; c++) {
+    for (let g = 0; g < chunks; g++) {
+      let empty = true;
+      let hash = 0x811c9dc5;
+      for (let i = 0; i < CHUNK_WORDS; i++) {
+        const w = g * CHUNK_WORDS + i;
+        const x = w < words ? v.vectors[c * words + w]! : 0;
+        block[i] = x;
+        if (x !== 0) {
+          empty = false;
+          summaries[c * summaryWords + (w >>> 5)]! |= 1 << (w & 31);
+        }
+        hash = Math.imul(hash ^ x, 0x01000193);
+      }
+      if (!empty) rows[c * chunks + g] = store.intern(block, hash);
+    }
+  }
+  return new ChunkedField(store.finish(), rows, summaries);
+}
