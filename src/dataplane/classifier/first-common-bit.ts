@@ -34,7 +34,9 @@ export function firstCommonBit(
   const dSum = dClass * summaryWords;
   const dRow = dClass * chunks;
   for (let s = 0; s < summaryWords; s++) {
-    let candidates = as[aSum + s]! & bs[bSum + s]! & cs[cSum + s]! & ds[dSum + s]! & fs[s]!;
+    const members = fs[s]!;
+    if (members === 0) continue;
+    let candidates = as[aSum + s]! & bs[bSum + s]! & cs[cSum + s]! & ds[dSum + s]! & members;
     while (candidates !== 0) {
       const lowest = candidates & -candidates;
       candidates ^= lowest;
