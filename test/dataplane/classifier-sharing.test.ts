@@ -214,3 +214,34 @@ describe('rule lists of many vNICs over one tenant rule set', () => {
     }
   });
 });
+
+describe('a classifier whose services are too varied to cross into one field', () => {
+  it('still gives the first match, with and without a filter', () => {
+    // distinct source and destination ports per rule: thousands of classes each, too many to cross
+    const rules: ClassifierRule[] = Array.from({ length: 2500 }, (_, i) => ({
+      src: randomMatch(),
+      dst: randomMatch(),
+      services: [
+        { proto: pick([TCP, UDP]), sport: [i * 20, i * 20 + int(30)], dport: [i * 7, i * 7 + int(12)] },
+      ],
+    }));
+    const c = buildClassifier(rules);
+    const subset = randomSubset(rules.length, 0.5);
+    const filter = c.filter(subset);
+    const dedicated = buildClassifier(subset.map((i) => rules[i]!));
+    const linear = (list: readonly number[], h: readonly number[]) =>
+      list.find((i) => buildClassifier([rules[i]!]).match4(h[0]!, h[1]!, h[2]!, h[3]!, h[4]!) === 0) ?? -1;
+    for (let n = 0; n < 60; n++) {
+      const r = int(rules.length);
+      const h = [v4Addr(), v4Addr(), pick([TCP, UDP]), r * 20 + int(30), r * 7 + int(12)] as const;
+      const expected = linear(
+        rules.map((_, i) => i).filter((i) => i >= r - 2 && i <= r + 2),
+        h,
+      );
+      // only rules near r can match these ports, so a scan of them is the full linear reference
+      expect(c.match4(...h), `header ${h.join(' ')}`).toBe(expected);
+      const k = dedicated.match4(...h);
+      expect(c.match4In(filter, ...h)).toBe(k < 0 ? -1 : subset[k]);
+    }
+  });
+});

@@ -52,7 +52,7 @@ class BlockStore {
       grown.set(this.#blocks);
       this.#blocks = grown;
     }
-    this.#blocks.set(block, at);
+    for (let i = 0; i < BLOCK_WORDS; i++) this.#blocks[at + i] = block[i]!;
     this.#used += BLOCK_WORDS;
     if (found === undefined) this.#byHash.set(hash, at);
     else if (typeof found === 'number') this.#byHash.set(hash, [found, at]);

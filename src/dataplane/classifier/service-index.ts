@@ -7,6 +7,8 @@ import { normalizeRanges } from './ranges.js';
 
 const PROTOS = 256;
 const PORTS = 0x10000;
+/** word ANDs that crossing (proto, sport) with dport may take at most, about 50 ms */
+const MAX_CROSS_WORDS = 1 << 24;
 
 /** One sub-rule's service; `null` = any service. */
 export interface ServiceOwner {
@@ -31,14 +33,19 @@ function sweep(segs: Segments, domainEnd: number, words: number) {
 }
 
 /**
- * Service classes of sub-rules as two fields: (proto, sport) from an RFC-style cross product of the
- * protocol and source-port classes (both usually few), and dport. Crossing in dport too would save one
- * AND per word at lookup but multiplies build work by its class count. Ports map to classes through
- * direct 2^16 tables (128 KB each): a bracketed search there cost a sixth of the lookup rate.
+ * Service classes of sub-rules: (proto, sport) from an RFC-style cross product of the protocol and
+ * source-port classes (both usually few), crossed again with dport into one field where the product is
+ * small enough (one field fewer to intersect per packet), else kept as two fields. Ports map to classes
+ * through direct 2^16 tables (128 KB each): a bracketed search there cost a sixth of the lookup rate.
  */
 export class ServiceIndex {
   readonly protoSport: ChunkedField;
   readonly dport: ChunkedField;
+  /** the two fields crossed into one, when that is cheap enough to build (it is for ClassBench sets) */
+  readonly service: ChunkedField | null;
+  /** (proto, sport) class * dport class count + dport class -> service class */
+  readonly #serviceClass: Int32Array;
+  readonly #dportCount: number;
   /** protocol -> its class times the source-port class count */
   readonly #protoRow: Int32Array;
   readonly #sportClass: Uint16Array;
@@ -67,8 +74,18 @@ export class ServiceIndex {
     const d = sweep(dport, PORTS, words);
     const psStore = new BitVectorClasses(words);
     this.#protoSportClass = crossProduct(p, p.count, s, s.count, psStore);
-    this.protoSport = chunkField(psStore.finish(), psStore.count, words);
+    const ps = psStore.finish();
+    this.protoSport = chunkField(ps, psStore.count, words);
     this.dport = chunkField(d, d.count, words);
+    this.#dportCount = d.count;
+    if (psStore.count * d.count * words <= MAX_CROSS_WORDS) {
+      const serviceStore = new BitVectorClasses(words);
+      this.#serviceClass = crossProduct(ps, psStore.count, d, d.count, serviceStore);
+      this.service = chunkField(serviceStore.finish(), serviceStore.count, words);
+    } else {
+      this.#serviceClass = new Int32Array(0);
+      this.service = null;
+    }
     this.#protoRow = Int32Array.from(intervalTable(p.map, PROTOS), (c) => c * s.count);
     this.#sportClass = intervalTable(s.map, PORTS);
     this.#dportClass = intervalTable(d.map, PORTS);
@@ -76,6 +93,13 @@ export class ServiceIndex {
 
   protoSportClassOf(proto: number, sport: number): number {
     return this.#protoSportClass[this.#protoRow[proto & 0xff]! + this.#sportClass[sport & 0xffff]!]!;
+  }
+
+  /** Only when `service` is not null. */
+  serviceClassOf(proto: number, sport: number, dport: number): number {
+    return this.#serviceClass[
+      this.protoSportClassOf(proto, sport) * this.#dportCount + this.#dportClass[dport & 0xffff]!
+    ]!;
   }
 
   dportClassOf(dport: number): number {

@@ -20,10 +20,13 @@ const NONE: IndexedClassifier = {
 /** One classifier over all of a tenant's rules, in rule-set order, built on first use. */
 class SharedClassifier {
   readonly #rules: readonly CompiledRule[];
+  /** 1 at the index of each jumpToApplication rule */
+  readonly jumps: Uint8Array;
   #classifier: FilterableClassifier | null = null;
 
   constructor(rules: readonly CompiledRule[]) {
     this.#rules = rules;
+    this.jumps = Uint8Array.from(rules, (r) => (r.action === 'jumpToApplication' ? 1 : 0));
   }
 
   get(): FilterableClassifier {
@@ -51,6 +54,7 @@ export class RuleList {
   readonly indices: readonly number[];
   readonly #rules: readonly CompiledRule[];
   readonly #shared: SharedClassifier | null;
+  readonly #jumps: Uint8Array;
   #filters: Filters | null = null;
   #all: IndexedClassifier | null = null;
   #application: IndexedClassifier | null = null;
@@ -59,6 +63,7 @@ export class RuleList {
     this.indices = indices;
     this.#rules = rules;
     this.#shared = isIncreasing(indices) ? shared : null;
+    this.#jumps = shared.jumps;
   }
 
   /** The rule index that decides an IPv4 packet (never a jumpToApplication rule), or -1. */
@@ -117,12 +122,17 @@ export class RuleList {
       return;
     }
     this.#all ??= this.#build(false);
-    if (this.#application === null && this.indices.some((i) => this.#isJump(i)))
-      this.#application = this.#build(true);
+    if (this.#application === null && this.#hasJump()) this.#application = this.#build(true);
   }
 
   #isJump(i: number): boolean {
-    return this.#rules[i]!.action === 'jumpToApplication';
+    return this.#jumps[i] === 1;
+  }
+
+  #hasJump(): boolean {
+    const jumps = this.#jumps;
+    for (const i of this.indices) if (jumps[i] === 1) return true;
+    return false;
   }
 
   /**
@@ -135,8 +145,10 @@ export class RuleList {
   }
 
   #filtersOf(shared: FilterableClassifier): Filters {
-    const hasJump = this.indices.some((i) => this.#isJump(i));
-    return { all: shared.filter(this.indices), application: hasJump ? shared.filter(this.#suffix()) : null };
+    return {
+      all: shared.filter(this.indices),
+      application: this.#hasJump() ? shared.filter(this.#suffix()) : null,
+    };
   }
 
   #build(applicationOnly: boolean): IndexedClassifier {
