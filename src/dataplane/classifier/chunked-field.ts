@@ -11,23 +11,24 @@ export function chunkShape(words: number): { chunks: number; summaryWords: numbe
 }
 
 /**
- * One field's class vectors, cut into chunks of CHUNK_WORDS words. A class holds, per chunk, the offset
- * of that chunk's block, and a summary with one bit per non-zero word (aggregated bit vector); equal
+ * One field's class vectors, cut into chunks of CHUNK_WORDS words. A class holds a summary with one bit
+ * per non-zero word (aggregated bit vector) and, per chunk, the offset of that chunk's block; equal
  * blocks, within a class or across classes and chunks, are stored once, and empty ones not at all. A
  * field with C classes over R sub-rules thus keeps far fewer than C * R / 8 bytes where classes differ in
  * few chunks, as prefix fields do.
  */
 export class ChunkedField {
   readonly blocks: Int32Array;
-  /** class * chunks + chunk -> offset of the chunk's block in `blocks` (0, an empty block, if empty) */
+  /**
+   * One row per class: its summary (summaryWords words, bit w & 31 of word w >> 5 set when vector word w
+   * is non-zero), then the offset in `blocks` of each chunk's block (0, an empty block, if empty). Both
+   * halves sit together so that a lookup touches one region per field.
+   */
   readonly rows: Int32Array;
-  /** class * summaryWords + (w >> 5) -> bit (w & 31) set when vector word w is non-zero */
-  readonly summaries: Int32Array;
 
-  constructor(blocks: Int32Array, rows: Int32Array, summaries: Int32Array) {
+  constructor(blocks: Int32Array, rows: Int32Array) {
     this.blocks = blocks;
     this.rows = rows;
-    this.summaries = summaries;
   }
 }
 
@@ -73,9 +74,9 @@ class BlockStore {
 /** Chunks `count` full class vectors of `words` words each (e.g. a BitVectorClasses store's output). */
 export function chunkField(v: ClassVectors, count: number, words: number): ChunkedField {
   const { chunks, summaryWords } = chunkShape(words);
+  const stride = summaryWords + chunks;
   const store = new BlockStore();
-  const rows = new Int32Array(count * chunks);
-  const summaries = new Int32Array(count * summaryWords);
+  const rows = new Int32Array(count * stride);
   const block = new Int32Array(BLOCK_WORDS);
   for (let c = 0; c < count; c++) {
     for (let g = 0; g < chunks; g++) {
@@ -87,12 +88,12 @@ export function chunkField(v: ClassVectors, count: number, words: number): Chunk
         block[i] = x;
         if (x !== 0) {
           empty = false;
-          summaries[c * summaryWords + (w >>> 5)]! |= 1 << (w & 31);
+          rows[c * stride + (w >>> 5)]! |= 1 << (w & 31);
         }
         hash = Math.imul(hash ^ x, 0x01000193);
       }
-      if (!empty) rows[c * chunks + g] = store.intern(block, hash);
+      if (!empty) rows[c * stride + summaryWords + g] = store.intern(block, hash);
     }
   }
-  return new ChunkedField(store.finish(), rows, summaries);
+  return new ChunkedField(store.finish(), rows);
 }
