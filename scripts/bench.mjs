@@ -125,6 +125,58 @@ row('classifier', 'oracle mismatches', '', r('classifier', 'mismatches'), '', un
   target: '0',
   ok: (v) => v === 0,
 });
+for (const [set, p] of [
+  ['acl3 10k', ''],
+  ['acl1 1k', 'acl1_'],
+]) {
+  const k = (key) => r('classifier', `${p}${key}`);
+  const per10k = 2e6 / 10_000;
+  row(
+    'classifier',
+    `classify ${set}: chunked vs old bit vectors`,
+    'Mpps (CPU)',
+    k('mpps'),
+    'old bit-vector',
+    k('baselineMpps'),
+    {
+      target: '≥ old',
+      ok: (v) => v >= (k('baselineMpps') ?? Infinity),
+    },
+  );
+  row('classifier', `build ${set} (warm median)`, 'ms', k('buildMs'), 'old bit-vector', k('baselineBuildMs'));
+  row(
+    'classifier',
+    `retained ${set} (fresh process, after GC)`,
+    'B',
+    k('retainedBytes'),
+    'old bit-vector',
+    k('baselineRetainedBytes'),
+    {
+      target: '≤ 2 MB per 10k rules',
+      ok: (v) => v <= per10k * Math.max(k('rules') ?? 0, 10_000),
+    },
+  );
+}
+row('classifier', 'oracle mismatches acl1 1k', '', r('classifier', 'acl1_mismatches'), '', undefined, {
+  target: '0',
+  ok: (v) => v === 0,
+});
+row(
+  'classifier',
+  'realize 500 vNICs × distinct ⅕ of acl3 10k: shared',
+  'ms',
+  r('classifier', 'hvSharedRealizeMs'),
+  'per-list classifiers (old, scaled)',
+  r('classifier', 'hvBaselineRealizeMs'),
+);
+row(
+  'classifier',
+  'same: live heap',
+  'B',
+  r('classifier', 'hvSharedBytes'),
+  'per-list classifiers (old, scaled)',
+  r('classifier', 'hvBaselineBytes'),
+);
 row(
   'conntrack',
   'established fast path',

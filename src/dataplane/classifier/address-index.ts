@@ -1,5 +1,7 @@
 import type { AddressMatch } from '../../compiler/types.js';
-import { BitVectorClasses, type ClassVectors } from './bit-vector-classes.js';
+import { BitVectorClasses } from './bit-vector-classes.js';
+import { chunkField, type ChunkedField } from './chunked-field.js';
+import { IntervalLookup } from './interval-lookup.js';
 import { Segments, sweepIntervals } from './interval-sweep.js';
 import {
   complementRanges,
@@ -11,7 +13,6 @@ import {
 } from './ranges.js';
 
 const V4_MAX = 0xffffffff;
-const SIGN = 0x80000000;
 
 /** A rule's address bits: the sub-rules [bitLo, bitLo + bitCount) share the rule's address match. */
 export interface AddressOwner {
@@ -25,14 +26,9 @@ export interface AddressOwner {
 const describe = (o: AddressOwner) => `rule ${o.rule} ${o.side}`;
 
 /** IPv4 address -> class of the sub-rules whose address match contains it. */
-export class AddressIndex4 implements ClassVectors {
-  readonly vectors: Int32Array;
-  readonly summaries: Int32Array;
-  /** interval starts XOR 2^31, so that signed comparison orders them as unsigned */
-  #biasedStarts: Int32Array;
-  #classes: Int32Array;
-  /** #byTop16[t]..#byTop16[t + 1] brackets the intervals that overlap the /16 block t */
-  #byTop16: Int32Array;
+export class AddressIndex4 {
+  readonly field: ChunkedField;
+  readonly #lookup: IntervalLookup;
 
   constructor(owners: readonly AddressOwner[], words: number) {
     const segs = new Segments();
@@ -45,38 +41,18 @@ export class AddressIndex4 implements ClassVectors {
     }
     const store = new BitVectorClasses(words);
     const map = sweepIntervals(segs, V4_MAX + 1, store);
-    const n = map.starts.length;
-    this.#biasedStarts = Int32Array.from(map.starts, (s) => (s ^ SIGN) | 0);
-    this.#classes = Int32Array.from(map.classes);
-    // entry t = the interval containing address t * 2^16: interval k covers the blocks whose first
-    // address lies in [starts[k], starts[k + 1])
-    this.#byTop16 = new Int32Array(0x10001);
-    for (let k = 0; k < n; k++) {
-      const firstBlock = Math.ceil(map.starts[k]! / 0x10000);
-      const endBlock = k + 1 < n ? Math.ceil(map.starts[k + 1]! / 0x10000) : 0x10001;
-      if (endBlock > firstBlock) this.#byTop16.fill(k, firstBlock, endBlock);
-    }
-    ({ vectors: this.vectors, summaries: this.summaries } = store.finish());
+    this.#lookup = new IntervalLookup(map.starts, map.classes, 32);
+    this.field = chunkField(store.finish(), store.count, words);
   }
 
   classOf(addr: number): number {
-    const key = (addr ^ SIGN) | 0;
-    const starts = this.#biasedStarts;
-    let lo = this.#byTop16[addr >>> 16]!;
-    let hi = this.#byTop16[(addr >>> 16) + 1]!;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (starts[mid]! <= key) lo = mid;
-      else hi = mid - 1;
-    }
-    return this.#classes[lo]!;
+    return this.#lookup.classOf(addr);
   }
 }
 
 /** IPv6 address (four big-endian words) -> class of the sub-rules whose address match contains it. */
-export class AddressIndex6 implements ClassVectors {
-  readonly vectors: Int32Array;
-  readonly summaries: Int32Array;
+export class AddressIndex6 {
+  readonly field: ChunkedField;
   /** four words per interval start */
   #starts: Uint32Array;
   #classes: Int32Array;
@@ -112,7 +88,7 @@ export class AddressIndex6 implements ClassVectors {
       for (let w = 0; w < 4; w++) this.#starts[k * 4 + w] = Number((p >> BigInt(96 - 32 * w)) & 0xffffffffn);
     });
     this.#classes = Int32Array.from(map.classes);
-    ({ vectors: this.vectors, summaries: this.summaries } = store.finish());
+    this.field = chunkField(store.finish(), store.count, words);
   }
 
   classOf(words: ArrayLike<number>, off: number): number {

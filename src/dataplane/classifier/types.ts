@@ -22,3 +22,30 @@ export interface Classifier {
     dport: number,
   ): number;
 }
+
+/** A subset of one classifier's rules, made by its `filter`; only members can be a filtered match. */
+export interface RuleFilter {
+  /** member rules */
+  readonly size: number;
+}
+
+/**
+ * A classifier that also answers "first match among these rules", so that lists that select different
+ * subsets of one ordered rule set can share one classifier and keep only a filter each.
+ */
+export interface FilterableClassifier extends Classifier {
+  /** Filter of the rules with these indices (any order, duplicates ignored); RangeError outside 0..size-1. */
+  filter(rules: readonly number[]): RuleFilter;
+  /** match4 among the filter's rules; the filter must come from this classifier. */
+  match4In(filter: RuleFilter, src: number, dst: number, proto: number, sport: number, dport: number): number;
+  match6In(
+    filter: RuleFilter,
+    srcWords: ArrayLike<number>,
+    srcOff: number,
+    dstWords: ArrayLike<number>,
+    dstOff: number,
+    proto: number,
+    sport: number,
+    dport: number,
+  ): number;
+}

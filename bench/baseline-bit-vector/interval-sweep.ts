@@ -1,0 +1,104 @@
+import { BitVectorClasses, bitHash } from './bit-vector-classes.js';
+import { ClassifierError } from '../../src/dataplane/classifier/classifier-error.js';
+
+/** Inclusive segments [lo, last] on an integer axis below 2^32, covering bits [bitLo, bitLo + bitCount). */
+export class Segments {
+  readonly lo: number[] = [];
+  readonly last: number[] = [];
+  readonly bitLo: number[] = [];
+  readonly bitCount: number[] = [];
+
+  add(lo: number, last: number, bitLo: number, bitCount: number): void {
+    this.lo.push(lo);
+    this.last.push(last);
+    this.bitLo.push(bitLo);
+    this.bitCount.push(bitCount);
+  }
+}
+
+/** Elementary intervals: interval k covers [starts[k], starts[k+1]) and maps to class classes[k]. */
+export interface IntervalMap {
+  starts: number[];
+  classes: number[];
+}
+
+/** A bit vector being edited, with its summary and XOR hash kept up to date. */
+class LiveVector {
+  readonly vector: Int32Array;
+  readonly summary: Int32Array;
+  hash = 0;
+
+  constructor(store: BitVectorClasses) {
+    this.vector = new Int32Array(store.words);
+    this.summary = new Int32Array(store.summaryWords);
+  }
+
+  toggle(bitLo: number, bitCount: number): void {
+    for (let b = bitLo; b < bitLo + bitCount; b++) {
+      const w = b >>> 5;
+      const word = (this.vector[w]! ^= 1 << (b & 31));
+      if (word === 0) this.summary[w >>> 5]! &= ~(1 << (w & 31));
+      else this.summary[w >>> 5]! |= 1 << (w & 31);
+      this.hash ^= bitHash(b);
+    }
+  }
+}
+
+const SEGMENT_BITS = 21;
+const SEGMENT_SLOTS = 2 ** SEGMENT_BITS;
+
+/**
+ * Boundary events in coordinate order, each packed as coordinate * 2^21 + segment (a segment toggles at
+ * `lo` and after `last`; ends at domainEnd are dropped). One native numeric sort, no comparator.
+ */
+function sortedEvents(segs: Segments, domainEnd: number): Float64Array {
+  const n = segs.lo.length;
+  if (n >= SEGMENT_SLOTS || domainEnd * SEGMENT_SLOTS - 1 > Number.MAX_SAFE_INTEGER) {
+    throw new ClassifierError('too-complex', `${n} ranges in one field`);
+  }
+  const events = new Float64Array(2 * n);
+  let count = 0;
+  for (let k = 0; k < n; k++) {
+    events[count++] = segs.lo[k]! * SEGMENT_SLOTS + k;
+    const end = segs.last[k]! + 1;
+    if (end < domainEnd) events[count++] = end * SEGMENT_SLOTS + k;
+  }
+  return events.subarray(0, count).sort();
+}
+
+/**
+ * Sweeps segment boundaries over [0, domainEnd) and interns the set of covering segments' bits for each
+ * elementary interval. Segments with the same bits must not overlap (ranges are merged beforehand), so
+ * toggling a segment's bits at `lo` and after `last` tracks coverage exactly, in any order within one
+ * coordinate. Adjacent intervals with equal classes are merged.
+ */
+export function sweepIntervals(segs: Segments, domainEnd: number, store: BitVectorClasses): IntervalMap {
+  const events = sortedEvents(segs, domainEnd);
+  const live = new LiveVector(store);
+  const starts = [0];
+  const classes = [store.intern(live.vector, live.hash, live.summary)];
+  for (let e = 0; e < events.length;) {
+    const at = Math.floor(events[e]! / SEGMENT_SLOTS);
+    for (; e < events.length && events[e]! < (at + 1) * SEGMENT_SLOTS; e++) {
+      const segment = events[e]! - at * SEGMENT_SLOTS;
+      live.toggle(segs.bitLo[segment]!, segs.bitCount[segment]!);
+    }
+    const cls = store.intern(live.vector, live.hash, live.summary);
+    if (at === 0) classes[0] = cls;
+    else if (cls !== classes[classes.length - 1]) {
+      starts.push(at);
+      classes.push(cls);
+    }
+  }
+  return { starts, classes };
+}
+
+/** Fills a direct lookup table of `domainEnd` (<= 65536) entries from an interval map. */
+export function intervalTable(map: IntervalMap, domainEnd: number): Uint16Array {
+  // class ids are below the number of intervals, so they fit in 16 bits
+  const table = new Uint16Array(domainEnd);
+  for (let k = 0; k < map.starts.length; k++) {
+    table.fill(map.classes[k]!, map.starts[k]!, map.starts[k + 1] ?? domainEnd);
+  }
+  return table;
+}
