@@ -65,6 +65,17 @@ export default defineConfig(async () => {
             setupFiles: ['test/apply-migrations.ts'],
           },
         },
+        {
+          test: {
+            name: 'browser',
+            // the console under `wrangler dev`, driven in Debian's chromium (test/browser/chromium.ts)
+            environment: 'node',
+            include: ['test/browser/**/*.test.ts'],
+            testTimeout: 60_000,
+            hookTimeout: 240_000,
+            expect: { poll: { timeout: 10_000, interval: 100 } },
+          },
+        },
       ],
     },
   };
