@@ -122,4 +122,6 @@ function App() {
   return tenants ? <Shell tenants={tenants} signOut={signOut} /> : <SignIn onSignedIn={setTenants} />;
 }
 
-render(<App />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+root.textContent = ''; // the page's "loading" line: Preact renders beside what is there
+render(<App />, root);

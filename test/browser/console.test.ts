@@ -54,6 +54,7 @@ describe.sequential('console', () => {
     await page.getByLabel('API token').fill(s.auditor);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('navigation').waitFor();
+    expect(await text('body')).not.toContain('Loading the console');
     expect(page.url()).not.toContain(s.auditor);
     expect(page.url()).not.toContain(s.auditor.split('.')[2]!);
     // code run in the page is given as text: this file is typed for Node, not the DOM
