@@ -20,13 +20,17 @@ const listeners = new Set<() => void>();
 /** Called when the API refuses the token (401): the console signs out. */
 export const onUnauthorized = (fn: () => void) => listeners.add(fn);
 
-export async function request(path: string, token = session.token()): Promise<Response> {
+export async function request(
+  path: string,
+  token = session.token(),
+  headers: Record<string, string> = {},
+): Promise<Response> {
   const res = await fetch(path, {
-    headers: { authorization: `Bearer ${token ?? ''}`, accept: 'application/json' },
+    headers: { authorization: `Bearer ${token ?? ''}`, accept: 'application/json', ...headers },
     cache: 'no-store',
     credentials: 'omit',
   });
-  if (res.ok) return res;
+  if (res.ok || res.status === 304) return res;
   let code = 'http-' + res.status;
   let message = `${res.status} ${res.statusText}`;
   try {
@@ -42,6 +46,18 @@ export async function request(path: string, token = session.token()): Promise<Re
 
 export async function get<T>(path: string, token?: string): Promise<T> {
   return (await (await request(path, token)).json()) as T;
+}
+
+export interface Tagged<T> {
+  etag: string | null;
+  value: T;
+}
+
+/** A conditional GET: the previous value again when the API answers 304 Not Modified to its ETag. */
+export async function getIfChanged<T>(path: string, prev: Tagged<T> | undefined): Promise<Tagged<T>> {
+  const res = await request(path, undefined, prev?.etag ? { 'if-none-match': prev.etag } : {});
+  if (res.status === 304 && prev) return prev;
+  return { etag: res.headers.get('etag'), value: (await res.json()) as T };
 }
 
 /** Every page of a list, following nextCursor (bounded so a runaway list cannot hang the tab). */
@@ -63,3 +79,17 @@ export async function getAll<T>(path: string, maxPages = 50): Promise<T[]> {
 
 export const enc = encodeURIComponent;
 export const tenantPath = (t: string, rest = '') => `/v1/tenants/${enc(t)}${rest}`;
+
+/**
+ * A tenant-wide list re-read only when the tenant's revision moved (every change bumps it): an idle
+ * console costs one small GET per poll, not the whole list (a 10,000-rule policy is megabytes).
+ */
+export async function sinceRevision<T>(
+  tenant: string,
+  prev: { revision: number; value: T } | undefined,
+  load: () => Promise<T>,
+): Promise<{ revision: number; value: T }> {
+  const { revision } = await get<{ revision: number }>(tenantPath(tenant));
+  if (prev && prev.revision === revision) return prev;
+  return { revision, value: await load() };
+}

@@ -49,6 +49,8 @@ export async function launchChromium(): Promise<Browser> {
       '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
     ],
   });
+  // a missing element fails its step in seconds instead of holding the run until the test's timeout
+  context.setDefaultTimeout(15_000);
   return {
     context,
     close: async () => {

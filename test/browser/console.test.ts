@@ -18,6 +18,7 @@ let browser: Browser;
 let page: Page;
 let s: Scenario;
 const requests: { url: string; method: string }[] = [];
+const statsAnswers: number[] = [];
 
 async function view(name: string): Promise<void> {
   await page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
@@ -37,6 +38,9 @@ describe.sequential('console', () => {
     browser = await launchChromium();
     page = await browser.context.newPage();
     page.on('request', (r: Request) => requests.push({ url: r.url(), method: r.method() }));
+    page.on('response', (r) => {
+      if (r.url().endsWith('/stats')) statsAnswers.push(r.status());
+    });
   }, 240_000);
 
   afterAll(async () => {
@@ -92,6 +96,7 @@ describe.sequential('console', () => {
 
   test('policies are in evaluation order, with resolved sources and destinations', async () => {
     await view('Policies');
+    await expect.poll(() => page.locator('.policy-list li').count()).toBe(2);
     const list = await page.locator('.policy-list li').allInnerTexts();
     expect(list[0]).toContain('Quarantine');
     expect(list[0]).toContain('emergency');
@@ -119,6 +124,9 @@ describe.sequential('console', () => {
     const sent = Date.now();
     await expect.poll(() => hits.textContent(), { timeout: LIVE_MS, interval: 100 }).toBe(String(before + 1));
     const counterMs = Date.now() - sent;
+    // polling is conditional: counters that did not move come back as 304 Not Modified
+    expect(statsAnswers).toContain(304);
+    expect(statsAnswers).toContain(200);
     await shot('policies');
 
     await view('Flow log');

@@ -1,4 +1,4 @@
-import { get, getAll, tenantPath, enc } from '../api.js';
+import { enc, get, getAll, sinceRevision, tenantPath } from '../api.js';
 import { usePoll } from '../poll.js';
 import { href } from '../route.js';
 import type { Group, Workload } from '../../../src/policy/types.js';
@@ -12,21 +12,22 @@ interface Data {
 }
 
 export function GroupsView({ tenant, id }: { tenant: string; id: string | null }) {
-  const polled = usePoll<Data>(
-    async () => {
-      const [groups, workloads] = await Promise.all([
-        getAll<Group>(tenantPath(tenant, '/groups')),
-        getAll<Workload>(tenantPath(tenant, '/workloads')),
-      ]);
-      return { groups, workloads: new Map(workloads.map((w) => [w.id, w])) };
-    },
-    10_000,
+  const polled = usePoll<{ revision: number; value: Data }>(
+    (prev) =>
+      sinceRevision(tenant, prev, async () => {
+        const [groups, workloads] = await Promise.all([
+          getAll<Group>(tenantPath(tenant, '/groups')),
+          getAll<Workload>(tenantPath(tenant, '/workloads')),
+        ]);
+        return { groups, workloads: new Map(workloads.map((w) => [w.id, w])) };
+      }),
+    3000,
     [tenant],
   );
   return (
     <Section title="Groups" extra={<Live at={polled.at} />}>
       <Status polled={polled}>
-        {({ groups, workloads }) =>
+        {({ value: { groups, workloads } }) =>
           groups.length === 0 ? (
             <Empty>No groups.</Empty>
           ) : (

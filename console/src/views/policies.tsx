@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { get, getAll, tenantPath, enc } from '../api.js';
+import { enc, getAll, getIfChanged, sinceRevision, tenantPath, type Tagged } from '../api.js';
 import { bytes, num, time } from '../format.js';
 import { usePoll } from '../poll.js';
 import { href } from '../route.js';
@@ -44,14 +44,17 @@ const serviceText = (s: (string | ServiceEntry)[]): string =>
 
 export function PoliciesView({ tenant, id }: { tenant: string; id: string | null }) {
   const polled = usePoll(
-    async () => evaluationOrder(await getAll<Policy>(tenantPath(tenant, '/policies'))),
-    10_000,
+    (prev: { revision: number; value: Policy[] } | undefined) =>
+      sinceRevision(tenant, prev, async () =>
+        evaluationOrder(await getAll<Policy>(tenantPath(tenant, '/policies'))),
+      ),
+    3000,
     [tenant],
   );
   return (
     <Section title="Policies in evaluation order">
       <Status polled={polled}>
-        {(policies) =>
+        {({ value: policies }) =>
           policies.length === 0 ? (
             <Empty>No policies: the tenant's default action decides every packet.</Empty>
           ) : (
@@ -82,10 +85,16 @@ function PolicyRules({ tenant, policy }: { tenant: string; policy: Policy }) {
   const [page, setPage] = useState(0);
   const [filter, setFilter] = useState('');
   const [open, setOpen] = useState<string | null>(null);
+  // conditional: an idle policy's counters answer 304 and the map is kept as it was
   const stats = usePoll(
-    async () => {
-      const s = await get<{ rules: RuleStats[] }>(tenantPath(tenant, `/policies/${enc(policy.id)}/stats`));
-      return new Map(s.rules.map((r) => [r.rule, r]));
+    async (prev: Tagged<Map<string, RuleStats>> | undefined) => {
+      const path = tenantPath(tenant, `/policies/${enc(policy.id)}/stats`);
+      const raw = await getIfChanged<{ rules: RuleStats[] }>(
+        path,
+        prev && { etag: prev.etag, value: { rules: [] } },
+      );
+      if (prev && raw.etag === prev.etag) return prev;
+      return { etag: raw.etag, value: new Map(raw.value.rules.map((r) => [r.rule, r])) };
     },
     2000,
     [tenant, policy.id],
@@ -138,7 +147,7 @@ function PolicyRules({ tenant, policy }: { tenant: string; policy: Policy }) {
         </thead>
         <tbody>
           {shown.map(({ r, pos }) => {
-            const s = stats.data?.get(r.id);
+            const s = stats.data?.value.get(r.id);
             return [
               <tr
                 key={r.id}

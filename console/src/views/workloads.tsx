@@ -1,14 +1,19 @@
-import { getAll, tenantPath } from '../api.js';
+import { getAll, sinceRevision, tenantPath } from '../api.js';
 import { usePoll } from '../poll.js';
 import type { Workload } from '../../../src/policy/types.js';
 import { Empty, Live, Section, Status } from '../ui.js';
 
 export function WorkloadsView({ tenant }: { tenant: string }) {
-  const polled = usePoll(() => getAll<Workload>(tenantPath(tenant, '/workloads')), 10_000, [tenant]);
+  const polled = usePoll(
+    (prev: { revision: number; value: Workload[] } | undefined) =>
+      sinceRevision(tenant, prev, () => getAll<Workload>(tenantPath(tenant, '/workloads'))),
+    3000,
+    [tenant],
+  );
   return (
     <Section title="Workloads" extra={<Live at={polled.at} />}>
       <Status polled={polled}>
-        {(items) =>
+        {({ value: items }) =>
           items.length === 0 ? (
             <Empty>No workloads.</Empty>
           ) : (
