@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { launchChromium } from '../test/browser/chromium.js';
 import { BIG, setUp, T } from '../test/browser/scenario.js';
 import { printFigures } from './timing.js';
-import { isMain, startDevServer, type DevServer } from './wrangler-dev.js';
+import { isMain, sleep, startDevServer, type DevServer } from './wrangler-dev.js';
 
 const SAMPLES = 20;
 export const TARGET_LIVE_MS = 5000;
@@ -50,6 +50,8 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
     await page.waitForFunction(textIsNot, { selector: HITS, text: '—' });
     const counterMs: number[] = [];
     for (let i = 0; i < SAMPLES; i++) {
+      // at a random point of the poll cycle: right after a screen update, every packet would wait a full interval
+      await sleep(Math.random() * 2000);
       const before = (await hits.textContent())!;
       await s.sendPacket(42000 + i);
       const sent = performance.now();
@@ -66,6 +68,7 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
     const lineMs: number[] = [];
     for (let i = 0; i < SAMPLES; i++) {
       const port = 43000 + i;
+      await sleep(Math.random() * 1500);
       await s.sendPacket(port);
       const sent = performance.now();
       await page.waitForFunction(
