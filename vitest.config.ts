@@ -74,6 +74,8 @@ export default defineConfig(async () => {
             testTimeout: 60_000,
             hookTimeout: 240_000,
             expect: { poll: { timeout: 10_000, interval: 100 } },
+            // after the other projects: its 5 s live-update check should not share 2 cores with workerd suites
+            sequence: { groupOrder: 1 },
           },
         },
       ],
