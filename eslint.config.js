@@ -38,7 +38,7 @@ function below(folder, forbidden, extra = [], files = [`src/${folder}/**/*.ts`])
 const pure = ['cloudflare:*', 'hono', 'hono/*', 'drizzle-orm', 'drizzle-orm/*'];
 
 export default tseslint.config(
-  { ignores: ['node_modules', '.wrangler', 'migrations'] },
+  { ignores: ['node_modules', '.wrangler', 'migrations', 'console/public/console/app.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -67,6 +67,19 @@ export default defineConfig(async () => {
             setupFiles: ['test/apply-migrations.ts'],
           },
         },
+        {
+          test: {
+            name: 'browser',
+            // the console under `wrangler dev`, driven in Debian's chromium (test/browser/chromium.ts)
+            environment: 'node',
+            include: ['test/browser/**/*.test.ts'],
+            testTimeout: 60_000,
+            hookTimeout: 240_000,
+            expect: { poll: { timeout: 10_000, interval: 100 } },
+            // after the other projects: its 5 s live-update check should not share 2 cores with workerd suites
+            sequence: { groupOrder: 1 },
+          },
+        },
       ],
     },
   };

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq, gt } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { migrations } from './schema.js';
 
@@ -63,4 +63,18 @@ export async function saveMigrationProgress(db: Db, m: MigrationRecord): Promise
     .update(migrations)
     .set({ state: m.state, step: m.step, flowsMoved: m.flowsMoved, error: m.error })
     .where(and(eq(migrations.tenant, m.tenant), eq(migrations.id, m.id)));
+}
+
+/** A tenant's migrations by id, after `after` (a page of the list route). */
+export async function listMigrations(
+  db: Db,
+  tenant: string,
+  after: string | null,
+  limit: number,
+): Promise<MigrationRecord[]> {
+  const where = after
+    ? and(eq(migrations.tenant, tenant), gt(migrations.id, after))
+    : eq(migrations.tenant, tenant);
+  const rows = await db.select().from(migrations).where(where).orderBy(asc(migrations.id)).limit(limit).all();
+  return rows.map(toRecord);
 }

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { migrationOf } from '../../env.js';
 import { getHypervisor } from '../../store/hypervisors.js';
-import { getMigration } from '../../store/migrations.js';
+import { getMigration, listMigrations } from '../../store/migrations.js';
 import { getWorkload, vnicsOfWorkload } from '../../store/workloads.js';
 import { assertTenantMigrate } from '../auth/principal.js';
 import { getTenant } from '../../store/tenants.js';
@@ -9,7 +9,8 @@ import { randomSecret } from '../auth/secrets.js';
 import { router } from '../context.js';
 import { conflict, notFound, unprocessable } from '../errors.js';
 import { ERRORS, jsonBody, ok, security } from '../openapi-helpers.js';
-import { Id, TenantObjectParams } from '../schemas/common.js';
+import { Id, PageQuery, TenantObjectParams, TenantParam, page } from '../schemas/common.js';
+import { pageOf, readPage } from '../pagination.js';
 import { assertIfMatch } from '../if-match.js';
 import { readableTenant } from '../tenant-write.js';
 
@@ -119,5 +120,31 @@ migrationRoutes.openapi(
     const m = await getMigration(c.get('db'), t, id);
     if (!m) throw notFound('migration', id);
     return c.json(m, 200);
+  },
+);
+
+migrationRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/tenants/{t}/migrations',
+    tags: ['migrations'],
+    security,
+    description: "The tenant's migrations by id, each with its state (the console's migrations view).",
+    request: { params: TenantParam, query: PageQuery },
+    responses: { 200: ok(page(Migration)), ...ERRORS },
+  }),
+  async (c) => {
+    const { t } = c.req.valid('param');
+    await readableTenant(c, t);
+    const { after, limit } = readPage(c.req.valid('query'));
+    const items = await listMigrations(c.get('db'), t, after, limit);
+    return c.json(
+      pageOf(
+        items.map(({ tenant: _tenant, ...m }) => m),
+        limit,
+        (m) => m.id,
+      ),
+      200,
+    );
   },
 );
