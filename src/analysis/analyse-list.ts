@@ -1,4 +1,4 @@
-import { boxesMeet, cubesWithin, type Cube, type Point } from './cube.js';
+import { cubesWithin, type Cube, type Point } from './cube.js';
 import { intersectAll, JUMP, type ListWalker } from './list-walk.js';
 import { pointOf } from './rule-space.js';
 
@@ -76,6 +76,15 @@ export function analyseList(w: ListWalker, options: ListOptions): ListOutcome[] 
       o.note = 'jumpToApplication inside the application category has nothing to skip and decides nothing';
       continue;
     }
+    const shown = decidingWitness(w, pos, own);
+    if (shown) {
+      // a packet that reaches the rule and is decided otherwise without it settles the rule cheaply
+      o.reachable = true;
+      o.noEffect = false;
+      o.sample = shown;
+      relations(w, o, options);
+      continue;
+    }
     const covering = new Map<number, Cube[]>();
     const back = w.walk(own, 0, pos, (p, piece) => (covering.set(p, piece), true));
     o.capped = back.capped;
@@ -90,6 +99,29 @@ export function analyseList(w: ListWalker, options: ListOptions): ListOutcome[] 
     relations(w, o, options);
   }
   return out;
+}
+
+/** Corners, middle and sample of each cube: candidates for a packet that shows the rule matters. */
+function candidates(cube: Cube): Point[] {
+  const lo = cube.map((side) => side[0]!);
+  const hi = cube.map((side) => side[side.length - 1]!);
+  const mid = cube.map((side) => {
+    const k = 2 * Math.floor(side.length / 4);
+    return Math.floor((side[k]! + side[k + 1]!) / 2);
+  });
+  return [pointOf(cube), lo, hi, mid];
+}
+
+function decidingWitness(w: ListWalker, pos: number, own: readonly Cube[]): Point | null {
+  for (const cube of own.slice(0, 4)) {
+    for (const p of candidates(cube)) {
+      if (!w.reaches(p, pos)) continue;
+      // p matched nothing before the rule, so without it evaluation goes on right after it
+      const decided = w.keys[pos] === JUMP ? w.decide(p) : pos;
+      if (w.keyOf(decided) !== w.keyOf(w.decideFrom(p, pos + 1))) return p;
+    }
+  }
+  return null;
 }
 
 function unreachable(
@@ -164,8 +196,8 @@ function relations(w: ListWalker, o: ListOutcome, options: ListOptions): void {
   for (let e = 0; e < o.pos; e++) {
     const k = w.keys[e]!;
     if (k === JUMP || k === key) continue;
+    if (!w.boxesMeetAt(o.pos, e)) continue;
     const theirs = w.cubesAt(e);
-    if (!boxesMeet(mine.box, theirs.box)) continue;
     const overlap = intersectAll(mine.cubes, theirs.cubes);
     if (overlap.length === 0) continue;
     let kind: Relation;

@@ -8,7 +8,7 @@ import { JUMP, ListWalker } from './list-walk.js';
 import { familySpace, packetOf, type FamilySpace } from './rule-space.js';
 import { compileTenantView, type TenantView } from './tenant-view.js';
 
-export const DEFAULT_BOX_CAP = 4096;
+export const DEFAULT_BOX_CAP = 1024;
 const DEFAULT_MAX_RELATED = 10;
 const WITNESSES = 32;
 

@@ -78,6 +78,6 @@ export function boundingBox(cubes: readonly Cube[]): Float64Array {
 }
 
 export function boxesMeet(a: Float64Array, b: Float64Array): boolean {
-  for (let i = 0; i < FIELDS * 2; i += 2) if (a[i]! > b[i + 1]! || b[i]! > a[i + 1]!) return false;
+  for (let i = 0; i < 10; i += 2) if (a[i]! > b[i + 1]! || b[i]! > a[i + 1]!) return false;
   return true;
 }

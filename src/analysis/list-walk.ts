@@ -42,6 +42,11 @@ export class ListWalker {
   readonly defaultKey: string;
   readonly cap: number;
   readonly #cubes: readonly RuleCubes[];
+  /** every rule's bounding box, ten numbers each */
+  readonly #boxes: Float64Array;
+  /** 1 where the rule is one cube of single ranges, so its bounding box is exact */
+  readonly #simple: Uint8Array;
+  readonly #jump: Uint8Array;
 
   constructor(
     rules: readonly CompiledRule[],
@@ -52,7 +57,13 @@ export class ListWalker {
   ) {
     this.positions = list.filter((i) => space[i] !== null);
     this.#cubes = this.positions.map((i) => space[i]!);
+    this.#boxes = new Float64Array(this.positions.length * 10);
+    this.#cubes.forEach((c, pos) => this.#boxes.set(c.box, pos * 10));
+    this.#simple = Uint8Array.from(this.#cubes, (c) =>
+      c.cubes.length === 1 && c.cubes[0]!.every((side) => side.length === 2) ? 1 : 0,
+    );
     this.keys = this.positions.map((i) => decisionKey(rules[i]!));
+    this.#jump = Uint8Array.from(this.keys, (k) => (k === JUMP ? 1 : 0));
     const app = this.positions.findIndex((i) => rules[i]!.category === 'application');
     this.appStart = app < 0 ? this.positions.length : app;
     this.defaultKey = defaultAction;
@@ -61,6 +72,15 @@ export class ListWalker {
 
   get length(): number {
     return this.positions.length;
+  }
+
+  /** Whether the bounding boxes of the rules at positions a and b meet. */
+  boxesMeetAt(a: number, b: number): boolean {
+    const x = this.#boxes;
+    const i = a * 10;
+    const j = b * 10;
+    for (let k = 0; k < 10; k += 2) if (x[i + k]! > x[j + k + 1]! || x[j + k]! > x[i + k + 1]!) return false;
+    return true;
   }
 
   cubesAt(pos: number): RuleCubes {
@@ -79,10 +99,11 @@ export class ListWalker {
   ): WalkResult {
     const out: WalkResult = { rest: [], jumped: [], capped: false, stopped: false };
     let x: Cube[] = [...cubes];
+    let box = boundingBox(x);
     const toApp: Cube[] = [];
+    const boxes = this.#boxes;
     const step = (pos: number): boolean => {
       const rc = this.#cubes[pos]!;
-      if (!boxesMeet(rc.box, boundingBox(x))) return true;
       const piece = intersectAll(x, rc.cubes);
       if (piece.length === 0) return true;
       if (this.keys[pos] === JUMP) {
@@ -94,15 +115,38 @@ export class ListWalker {
         return false;
       }
       const next = subtractAll(x, rc.cubes, this.cap);
-      if (next) x = next;
-      else out.capped = true;
+      if (next) {
+        x = next;
+        box = boundingBox(x);
+      } else out.capped = true;
       return true;
     };
-    for (let pos = from; pos < Math.min(to, this.appStart) && x.length > 0; pos++) if (!step(pos)) return out;
+    // the scan is the hot loop of the analysis: a flat bounding-box test before any set work
+    const scan = (start: number, end: number): boolean => {
+      for (let pos = start; pos < end && x.length > 0; pos++) {
+        const o = pos * 10;
+        if (
+          boxes[o]! > box[1]! ||
+          boxes[o + 1]! < box[0]! ||
+          boxes[o + 2]! > box[3]! ||
+          boxes[o + 3]! < box[2]! ||
+          boxes[o + 4]! > box[5]! ||
+          boxes[o + 5]! < box[4]! ||
+          boxes[o + 6]! > box[7]! ||
+          boxes[o + 7]! < box[6]! ||
+          boxes[o + 8]! > box[9]! ||
+          boxes[o + 9]! < box[8]!
+        )
+          continue;
+        if (!step(pos)) return false;
+      }
+      return true;
+    };
+    if (!scan(from, Math.min(to, this.appStart))) return out;
     if (to >= this.appStart) {
       x.push(...toApp);
-      for (let pos = Math.max(from, this.appStart); pos < to && x.length > 0; pos++)
-        if (!step(pos)) return out;
+      box = boundingBox(x);
+      if (!scan(Math.max(from, this.appStart), to)) return out;
     }
     out.rest = x;
     return out;
@@ -110,14 +154,28 @@ export class ListWalker {
 
   /** Position of the rule deciding point p (-1: the default action), leaving out position `without`. */
   decide(p: Point, without = -1): number {
+    const jump = this.#jump;
     let pos = 0;
     for (; pos < this.appStart; pos++) {
       if (pos === without || !this.#has(pos, p)) continue;
-      if (this.keys[pos] !== JUMP) return pos;
+      if (jump[pos] === 0) return pos;
       break;
     }
-    for (pos = this.appStart; pos < this.length; pos++) {
-      if (pos !== without && this.keys[pos] !== JUMP && this.#has(pos, p)) return pos;
+    return this.decideFrom(p, this.appStart, without);
+  }
+
+  /** Where evaluation of point p goes on from position `from`, which p reached (-1: the default action). */
+  decideFrom(p: Point, from: number, without = -1): number {
+    const jump = this.#jump;
+    const n = this.length;
+    let pos = from;
+    for (; pos < this.appStart; pos++) {
+      if (pos === without || !this.#has(pos, p)) continue;
+      if (jump[pos] === 0) return pos;
+      break;
+    }
+    for (pos = Math.max(from, this.appStart); pos < n; pos++) {
+      if (pos !== without && jump[pos] === 0 && this.#has(pos, p)) return pos;
     }
     return -1;
   }
@@ -128,20 +186,24 @@ export class ListWalker {
 
   /** Whether point p gets to the rule at `pos` and matches it there (what the rule's counter would count). */
   reaches(p: Point, pos: number): boolean {
+    const jump = this.#jump;
     let a = 0;
     for (; a < this.appStart; a++) {
       if (!this.#has(a, p)) continue;
       if (a === pos) return true;
-      if (this.keys[a] !== JUMP) return false;
+      if (jump[a] === 0) return false;
       break;
     }
     if (pos < this.appStart) return false;
-    for (a = this.appStart; a < pos; a++) if (this.keys[a] !== JUMP && this.#has(a, p)) return false;
+    for (a = this.appStart; a < pos; a++) if (jump[a] === 0 && this.#has(a, p)) return false;
     return this.#has(pos, p);
   }
 
   #has(pos: number, p: Point): boolean {
-    return this.#cubes[pos]!.cubes.some((c) => cubeHas(c, p));
+    const b = this.#boxes;
+    const o = pos * 10;
+    for (let f = 0; f < 5; f++) if (p[f]! < b[o + 2 * f]! || p[f]! > b[o + 2 * f + 1]!) return false;
+    return this.#simple[pos] === 1 || this.#cubes[pos]!.cubes.some((c) => cubeHas(c, p));
   }
 }
 
