@@ -4,7 +4,7 @@ import type { ResolvedGroup } from '../policy/group-resolver.js';
 import type { Policy, Rule, TenantPolicyState } from '../policy/types.js';
 import { analyseList, type ListOutcome } from './analyse-list.js';
 import type { Evidence, Finding, FindingKind, Fix, RuleRef, Scope } from './findings.js';
-import { JUMP, ListWalker } from './list-walk.js';
+import { ListWalker } from './list-walk.js';
 import { familySpace, packetOf, type FamilySpace } from './rule-space.js';
 import { compileTenantView, type TenantView } from './tenant-view.js';
 

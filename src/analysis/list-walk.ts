@@ -1,13 +1,5 @@
 import type { CompiledRule } from '../compiler/types.js';
-import {
-  boundingBox,
-  boxesMeet,
-  cubeHas,
-  intersectCubes,
-  subtractCube,
-  type Cube,
-  type Point,
-} from './cube.js';
+import { boundingBox, cubeHas, intersectCubes, subtractCube, type Cube, type Point } from './cube.js';
 import type { RuleCubes } from './rule-space.js';
 
 export const JUMP = 'jump';
