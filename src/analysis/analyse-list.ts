@@ -76,14 +76,22 @@ export function analyseList(w: ListWalker, options: ListOptions): ListOutcome[] 
       o.note = 'jumpToApplication inside the application category has nothing to skip and decides nothing';
       continue;
     }
-    const shown = decidingWitness(w, pos, own);
-    if (shown) {
+    const shown = witnesses(w, pos, own);
+    if (shown.changed) {
       // a packet that reaches the rule and is decided otherwise without it settles the rule cheaply
       o.reachable = true;
       o.noEffect = false;
-      o.sample = shown;
+      o.sample = shown.changed;
       relations(w, o, options);
       continue;
+    }
+    if (shown.reached && key !== JUMP) {
+      // reached, and all of its packets (the reached ones among them) get its decision without it anyway
+      const later = sameLater(w, pos, own, key);
+      if (later) {
+        Object.assign(o, { reachable: true, sample: shown.reached, capped: later.capped }, later.found);
+        continue;
+      }
     }
     const covering = new Map<number, Cube[]>();
     const back = w.walk(own, 0, pos, (p, piece) => (covering.set(p, piece), true));
@@ -112,16 +120,35 @@ function candidates(cube: Cube): Point[] {
   return [pointOf(cube), lo, hi, mid];
 }
 
-function decidingWitness(w: ListWalker, pos: number, own: readonly Cube[]): Point | null {
+/** A candidate packet that reaches the rule, and one that is also decided otherwise without it. */
+function witnesses(
+  w: ListWalker,
+  pos: number,
+  own: readonly Cube[],
+): { reached: Point | null; changed: Point | null } {
+  let reached: Point | null = null;
   for (const cube of own.slice(0, 4)) {
     for (const p of candidates(cube)) {
       if (!w.reaches(p, pos)) continue;
+      reached ??= p;
       // p matched nothing before the rule, so without it evaluation goes on right after it
       const decided = w.keys[pos] === JUMP ? w.decide(p) : pos;
-      if (w.keyOf(decided) !== w.keyOf(w.decideFrom(p, pos + 1))) return p;
+      if (w.keyOf(decided) !== w.keyOf(w.decideFrom(p, pos + 1))) return { reached, changed: p };
     }
   }
-  return null;
+  return { reached, changed: null };
+}
+
+/**
+ * Whether every packet of `cubes`, evaluated from just after the rule, gets `key`: the rules that give
+ * it and whether the default does, or null at the first packet that gets something else.
+ */
+function sameLater(w: ListWalker, pos: number, cubes: readonly Cube[], key: string) {
+  const later = new Set<number>();
+  const on = w.walk(cubes, pos + 1, w.length, (p) => w.keys[p] === key && (later.add(p), true));
+  if (on.stopped || (on.rest.length > 0 && w.defaultKey !== key)) return null;
+  const found = { covering: [...later].sort((a, b) => a - b), coveredByDefault: on.rest.length > 0 };
+  return { found, capped: on.capped };
 }
 
 function unreachable(

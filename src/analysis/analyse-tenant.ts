@@ -8,7 +8,7 @@ import { ListWalker } from './list-walk.js';
 import { familySpace, packetOf, type FamilySpace } from './rule-space.js';
 import { compileTenantView, type TenantView } from './tenant-view.js';
 
-export const DEFAULT_BOX_CAP = 1024;
+export const DEFAULT_BOX_CAP = 256;
 const DEFAULT_MAX_RELATED = 10;
 const WITNESSES = 32;
 
@@ -241,6 +241,7 @@ function merged(
       covering.length,
     );
     f.exact = exact;
+    f.neverReached = never;
     if (capped) f.boxCap = boxCap;
     if (shadowed) {
       const first = contexts

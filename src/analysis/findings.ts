@@ -55,6 +55,8 @@ export interface Finding {
   covering: RuleRef[];
   /** how many covering / related rules there are (the list holds at most `maxRelated`) */
   coveringCount: number;
+  /** shadowed, redundant: no packet reaches the rule in any vNIC rule list (else it is reached, to no effect) */
+  neverReached?: boolean;
   /** false when the box cap stopped the exact analysis: the kind is what the analysis suspects */
   exact: boolean;
   /** set when a residual exceeded this many boxes */

@@ -33,12 +33,12 @@ export class ListWalker {
   readonly appStart: number;
   readonly defaultKey: string;
   readonly cap: number;
-  readonly #cubes: readonly RuleCubes[];
+  private readonly cubes: readonly RuleCubes[];
   /** every rule's bounding box, ten numbers each */
-  readonly #boxes: Float64Array;
+  private readonly boxes: Float64Array;
   /** 1 where the rule is one cube of single ranges, so its bounding box is exact */
-  readonly #simple: Uint8Array;
-  readonly #jump: Uint8Array;
+  private readonly simple: Uint8Array;
+  private readonly jump: Uint8Array;
 
   constructor(
     rules: readonly CompiledRule[],
@@ -48,14 +48,14 @@ export class ListWalker {
     cap: number,
   ) {
     this.positions = list.filter((i) => space[i] !== null);
-    this.#cubes = this.positions.map((i) => space[i]!);
-    this.#boxes = new Float64Array(this.positions.length * 10);
-    this.#cubes.forEach((c, pos) => this.#boxes.set(c.box, pos * 10));
-    this.#simple = Uint8Array.from(this.#cubes, (c) =>
+    this.cubes = this.positions.map((i) => space[i]!);
+    this.boxes = new Float64Array(this.positions.length * 10);
+    this.cubes.forEach((c, pos) => this.boxes.set(c.box, pos * 10));
+    this.simple = Uint8Array.from(this.cubes, (c) =>
       c.cubes.length === 1 && c.cubes[0]!.every((side) => side.length === 2) ? 1 : 0,
     );
     this.keys = this.positions.map((i) => decisionKey(rules[i]!));
-    this.#jump = Uint8Array.from(this.keys, (k) => (k === JUMP ? 1 : 0));
+    this.jump = Uint8Array.from(this.keys, (k) => (k === JUMP ? 1 : 0));
     const app = this.positions.findIndex((i) => rules[i]!.category === 'application');
     this.appStart = app < 0 ? this.positions.length : app;
     this.defaultKey = defaultAction;
@@ -68,7 +68,7 @@ export class ListWalker {
 
   /** Whether the bounding boxes of the rules at positions a and b meet. */
   boxesMeetAt(a: number, b: number): boolean {
-    const x = this.#boxes;
+    const x = this.boxes;
     const i = a * 10;
     const j = b * 10;
     for (let k = 0; k < 10; k += 2) if (x[i + k]! > x[j + k + 1]! || x[j + k]! > x[i + k + 1]!) return false;
@@ -76,7 +76,7 @@ export class ListWalker {
   }
 
   cubesAt(pos: number): RuleCubes {
-    return this.#cubes[pos]!;
+    return this.cubes[pos]!;
   }
 
   /**
@@ -93,9 +93,9 @@ export class ListWalker {
     let x: Cube[] = [...cubes];
     let box = boundingBox(x);
     const toApp: Cube[] = [];
-    const boxes = this.#boxes;
+    const boxes = this.boxes;
     const step = (pos: number): boolean => {
-      const rc = this.#cubes[pos]!;
+      const rc = this.cubes[pos]!;
       const piece = intersectAll(x, rc.cubes);
       if (piece.length === 0) return true;
       if (this.keys[pos] === JUMP) {
@@ -146,10 +146,10 @@ export class ListWalker {
 
   /** Position of the rule deciding point p (-1: the default action), leaving out position `without`. */
   decide(p: Point, without = -1): number {
-    const jump = this.#jump;
+    const jump = this.jump;
     let pos = 0;
     for (; pos < this.appStart; pos++) {
-      if (pos === without || !this.#has(pos, p)) continue;
+      if (pos === without || !this.has(pos, p)) continue;
       if (jump[pos] === 0) return pos;
       break;
     }
@@ -158,16 +158,16 @@ export class ListWalker {
 
   /** Where evaluation of point p goes on from position `from`, which p reached (-1: the default action). */
   decideFrom(p: Point, from: number, without = -1): number {
-    const jump = this.#jump;
+    const jump = this.jump;
     const n = this.length;
     let pos = from;
     for (; pos < this.appStart; pos++) {
-      if (pos === without || !this.#has(pos, p)) continue;
+      if (pos === without || !this.has(pos, p)) continue;
       if (jump[pos] === 0) return pos;
       break;
     }
     for (pos = Math.max(from, this.appStart); pos < n; pos++) {
-      if (pos !== without && jump[pos] === 0 && this.#has(pos, p)) return pos;
+      if (pos !== without && jump[pos] === 0 && this.has(pos, p)) return pos;
     }
     return -1;
   }
@@ -178,24 +178,24 @@ export class ListWalker {
 
   /** Whether point p gets to the rule at `pos` and matches it there (what the rule's counter would count). */
   reaches(p: Point, pos: number): boolean {
-    const jump = this.#jump;
+    const jump = this.jump;
     let a = 0;
     for (; a < this.appStart; a++) {
-      if (!this.#has(a, p)) continue;
+      if (!this.has(a, p)) continue;
       if (a === pos) return true;
       if (jump[a] === 0) return false;
       break;
     }
     if (pos < this.appStart) return false;
-    for (a = this.appStart; a < pos; a++) if (jump[a] === 0 && this.#has(a, p)) return false;
-    return this.#has(pos, p);
+    for (a = this.appStart; a < pos; a++) if (jump[a] === 0 && this.has(a, p)) return false;
+    return this.has(pos, p);
   }
 
-  #has(pos: number, p: Point): boolean {
-    const b = this.#boxes;
+  private has(pos: number, p: Point): boolean {
+    const b = this.boxes;
     const o = pos * 10;
     for (let f = 0; f < 5; f++) if (p[f]! < b[o + 2 * f]! || p[f]! > b[o + 2 * f + 1]!) return false;
-    return this.#simple[pos] === 1 || this.#cubes[pos]!.cubes.some((c) => cubeHas(c, p));
+    return this.simple[pos] === 1 || this.cubes[pos]!.cubes.some((c) => cubeHas(c, p));
   }
 }
 

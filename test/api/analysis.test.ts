@@ -53,7 +53,7 @@ describe('GET /v1/tenants/{t}/analysis', () => {
       evidence: { packet: { family: 4, src: '10.0.1.0', dst: '10.0.2.7', proto: 6, dport: 22 } },
       fix: { op: 'remove', rule: { policy: 'app', rule: 'ssh-admin' } },
     });
-    const unused = findings[0]! as { evidence: Record<string, unknown> };
+    const unused = findings[0]! as unknown as { evidence: Record<string, unknown> };
     expect(unused.evidence).toMatchObject({ hits: 0, lastHit: null, policyCreatedAt: expect.any(String) });
     expect(Date.parse(unused.evidence.countersSince as string)).toBeLessThanOrEqual(Date.now());
   });
