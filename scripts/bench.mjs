@@ -19,6 +19,7 @@ const BENCHES = [
   'classifier',
   'conntrack',
   'processor',
+  'analysis',
   'evidence',
   'e2e',
   'migration',
@@ -112,6 +113,15 @@ row('classifier', 'oracle mismatches', '', r('classifier', 'mismatches'), '', un
   target: '0',
   ok: (v) => v === 0,
 });
+row(
+  'analysis',
+  'analyse acl3_10k as one policy',
+  'ms',
+  r('analysis', 'analysisMs'),
+  'tenant-wide compile',
+  r('analysis', 'compileMs'),
+  { target: '< 10 s', ok: (v) => v < 10_000 },
+);
 row(
   'conntrack',
   'established fast path',

@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findingsCsv, ruleKey } from '../../src/analysis/index.js';
-import {
-  analyse,
-  cidrs,
-  group,
-  groups,
-  policy,
-  rule,
-  summary,
-  tcp,
-  tenant,
-  udp,
-  workload,
-} from './fixtures.js';
+import { analyse, cidrs, groups, policy, rule, summary, tcp, tenant, udp, workload } from './fixtures.js';
 
 describe('shadowing and redundancy', () => {
   it('finds a rule shadowed by one earlier rule with another action, with a packet of the overlap', () => {
