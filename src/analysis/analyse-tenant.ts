@@ -8,7 +8,7 @@ import { ListWalker } from './list-walk.js';
 import { familySpace, packetOf, type FamilySpace } from './rule-space.js';
 import { compileTenantView, type TenantView } from './tenant-view.js';
 
-export const DEFAULT_BOX_CAP = 256;
+export const DEFAULT_BOX_CAP = 64;
 const DEFAULT_MAX_RELATED = 10;
 const WITNESSES = 32;
 
