@@ -112,6 +112,27 @@ describe('shadowing and redundancy', () => {
   });
 });
 
+describe('the box cap', () => {
+  // eight single-packet exceptions on the diagonal cut the later rule's residual into many boxes
+  const diagonal = Array.from({ length: 8 }, (_, i) =>
+    rule(`d${i}`, 'allow', { sources: cidrs(`10.0.0.${i}`), destinations: cidrs(`10.0.1.${i}`) }),
+  );
+  const state = tenant([
+    policy('p', [
+      ...diagonal,
+      rule('grid', 'drop', { sources: cidrs('10.0.0.0/29'), destinations: cidrs('10.0.1.0/29') }),
+    ]),
+  ]);
+
+  it('says so in a finding whose residual hit the cap, and keeps proofs that hold under it exact', () => {
+    const capped = analyse(state, { boxCap: 4 }).find((f) => f.rule.rule === 'grid')!;
+    expect(capped).toMatchObject({ kind: 'redundant', exact: true, boxCap: 4, neverReached: false });
+    const full = analyse(state).find((f) => f.rule.rule === 'grid')!;
+    expect(full).toMatchObject({ kind: 'redundant', exact: true, neverReached: false });
+    expect(full.boxCap).toBeUndefined();
+  });
+});
+
 describe('evaluation order, scopes and directions', () => {
   it('follows categories: an emergency rule shadows an application rule whatever the priorities', () => {
     const f = analyse(
