@@ -126,17 +126,14 @@ function witnesses(
   pos: number,
   own: readonly Cube[],
 ): { reached: Point | null; changed: Point | null } {
-  let reached: Point | null = null;
-  for (const cube of own.slice(0, 4)) {
-    for (const p of candidates(cube)) {
-      if (!w.reaches(p, pos)) continue;
-      reached ??= p;
-      // p matched nothing before the rule, so without it evaluation goes on right after it
-      const decided = w.keys[pos] === JUMP ? w.decide(p) : pos;
-      if (w.keyOf(decided) !== w.keyOf(w.decideFrom(p, pos + 1))) return { reached, changed: p };
-    }
+  const reached = w.reachingAll(own.slice(0, 4).flatMap(candidates), pos);
+  const jump = w.keys[pos] === JUMP;
+  for (const p of reached) {
+    // p matched nothing before the rule, so without it evaluation goes on right after it
+    const decided = jump ? w.decide(p) : pos;
+    if (w.keyOf(decided) !== w.keyOf(w.decideFrom(p, pos + 1))) return { reached: reached[0]!, changed: p };
   }
-  return { reached, changed: null };
+  return { reached: reached[0] ?? null, changed: null };
 }
 
 /**

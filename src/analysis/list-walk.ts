@@ -31,6 +31,7 @@ export class ListWalker {
   readonly positions: readonly number[];
   readonly keys: readonly string[];
   readonly appStart: number;
+  readonly length: number;
   readonly defaultKey: string;
   readonly cap: number;
   private readonly cubes: readonly RuleCubes[];
@@ -48,6 +49,7 @@ export class ListWalker {
     cap: number,
   ) {
     this.positions = list.filter((i) => space[i] !== null);
+    this.length = this.positions.length;
     this.cubes = this.positions.map((i) => space[i]!);
     this.boxes = new Float64Array(this.positions.length * 10);
     this.cubes.forEach((c, pos) => this.boxes.set(c.box, pos * 10));
@@ -60,10 +62,6 @@ export class ListWalker {
     this.appStart = app < 0 ? this.positions.length : app;
     this.defaultKey = defaultAction;
     this.cap = cap;
-  }
-
-  get length(): number {
-    return this.positions.length;
   }
 
   /** Whether the bounding boxes of the rules at positions a and b meet. */
@@ -174,6 +172,24 @@ export class ListWalker {
 
   keyOf(pos: number): string {
     return pos < 0 ? this.defaultKey : this.keys[pos]!;
+  }
+
+  /** Those of the points that reach the rule at `pos` (see reaches), in one scan for all of them. */
+  reachingAll(points: readonly Point[], pos: number): Point[] {
+    const alive = points.filter((p) => this.has(pos, p));
+    if (pos >= this.appStart) return alive.filter((p) => this.reaches(p, pos));
+    // before the application category any earlier match, jump or not, keeps a packet from the rule
+    const dead = new Uint8Array(alive.length);
+    let live = alive.length;
+    for (let a = 0; a < pos && live > 0; a++) {
+      for (let k = 0; k < alive.length; k++) {
+        if (dead[k] === 0 && this.has(a, alive[k]!)) {
+          dead[k] = 1;
+          live--;
+        }
+      }
+    }
+    return alive.filter((_, k) => dead[k] === 0);
   }
 
   /** Whether point p gets to the rule at `pos` and matches it there (what the rule's counter would count). */
