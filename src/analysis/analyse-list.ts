@@ -222,13 +222,21 @@ function relations(w: ListWalker, o: ListOutcome, options: ListOptions): void {
     if (k === JUMP || k === key) continue;
     if (!w.boxesMeetAt(o.pos, e)) continue;
     const theirs = w.cubesAt(e);
-    const overlap = intersectAll(mine.cubes, theirs.cubes);
-    if (overlap.length === 0) continue;
+    // two boxes of single ranges: their bounding boxes are the rules, so the boxes decide
+    const simple = w.isSimple(o.pos) && w.isSimple(e);
+    let overlap: Cube[] | null = null;
+    if (!simple) {
+      overlap = intersectAll(mine.cubes, theirs.cubes);
+      if (overlap.length === 0) continue;
+    }
     let kind: Relation;
-    if (cubesWithin(theirs.cubes, mine.cubes)) kind = 'generalization';
-    else if (cubesWithin(mine.cubes, theirs.cubes)) continue;
+    if (simple ? w.boxWithin(e, o.pos) : cubesWithin(theirs.cubes, mine.cubes)) kind = 'generalization';
+    else if (simple ? w.boxWithin(o.pos, e) : cubesWithin(mine.cubes, theirs.cubes)) continue;
     else kind = 'correlated';
     o.relatedCount[kind]++;
-    if (o.related.length < options.maxRelated) o.related.push({ kind, pos: e, sample: pointOf(overlap[0]!) });
+    if (o.related.length < options.maxRelated) {
+      overlap ??= intersectAll(mine.cubes, theirs.cubes);
+      o.related.push({ kind, pos: e, sample: pointOf(overlap[0]!) });
+    }
   }
 }

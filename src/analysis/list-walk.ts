@@ -64,6 +64,19 @@ export class ListWalker {
     this.cap = cap;
   }
 
+  isSimple(pos: number): boolean {
+    return this.simple[pos] === 1;
+  }
+
+  /** Whether the bounding box of the rule at `a` lies within that of the rule at `b`. */
+  boxWithin(a: number, b: number): boolean {
+    const x = this.boxes;
+    const i = a * 10;
+    const j = b * 10;
+    for (let k = 0; k < 10; k += 2) if (x[i + k]! < x[j + k]! || x[i + k + 1]! > x[j + k + 1]!) return false;
+    return true;
+  }
+
   /** Whether the bounding boxes of the rules at positions a and b meet. */
   boxesMeetAt(a: number, b: number): boolean {
     const x = this.boxes;
