@@ -19,6 +19,7 @@ const BENCHES = [
   'classifier',
   'conntrack',
   'processor',
+  'analysis',
   'evidence',
   'metrics',
   'e2e',
@@ -176,6 +177,15 @@ row(
   r('classifier', 'hvSharedBytes'),
   'per-list classifiers (old, scaled)',
   r('classifier', 'hvBaselineBytes'),
+);
+row(
+  'analysis',
+  'analyse acl3_10k as one policy',
+  'ms',
+  r('analysis', 'analysisMs'),
+  'tenant-wide compile',
+  r('analysis', 'compileMs'),
+  { target: '< 10 s', ok: (v) => v < 10_000 },
 );
 row(
   'conntrack',

@@ -4,6 +4,7 @@ import { errorResponse, noRoute } from './errors.js';
 import { docsPage } from './docs-page.js';
 import { databaseAnswers } from '../store/db.js';
 import { requestHygiene } from './request-hygiene.js';
+import { analysisRoutes } from './routes/analysis.js';
 import { appRoutes } from './routes/apps.js';
 import { auditRoutes } from './routes/audit.js';
 import { dataplaneRoutes } from './routes/dataplane.js';
@@ -58,6 +59,7 @@ export function createApp() {
     realizationRoutes,
     webhookRoutes,
     metricsRoutes,
+    analysisRoutes,
   ];
   for (const routes of resources) app.route('/', routes);
 

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { hypervisorOf, realizerOf, type Env } from '../../env.js';
+import { hypervisorOf } from '../../env.js';
+import { tenantHypervisors, tenantRuleTotals } from '../rule-stats.js';
 import { getHypervisor } from '../../store/hypervisors.js';
 import { getPolicy } from '../../store/policies.js';
 import { getTenant, listTenants } from '../../store/tenants.js';
@@ -180,12 +181,6 @@ dataplaneRoutes.openapi(
   },
 );
 
-/** The hypervisors that hold or held the tenant's rules: where its counters and flow logs live. */
-async function tenantHypervisors(env: Env, tenant: string): Promise<string[]> {
-  const state = await realizerOf(env, tenant).status();
-  return state?.seen ?? [];
-}
-
 dataplaneRoutes.openapi(
   createRoute({
     method: 'get',
@@ -204,28 +199,18 @@ dataplaneRoutes.openapi(
     await readableTenant(c, t);
     const policy = await getPolicy(c.get('db'), t, id);
     if (!policy) throw notFound('policy', id);
-    const perHv = await Promise.all(
-      (await tenantHypervisors(c.env, t)).map((h) => hypervisorOf(c.env, h).ruleStats(t, id)),
-    );
-    const totals = new Map(
-      policy.rules.map((r) => [
-        r.id,
-        { rule: r.id, hits: 0, packets: 0, bytes: 0, sessions: 0, lastHit: 0, countersSince: Infinity },
-      ]),
-    );
-    for (const stats of perHv)
-      for (const s of stats) {
-        const sum = totals.get(s.rule);
-        if (!sum) continue;
-        sum.hits += s.hits;
-        sum.packets += s.packets;
-        sum.bytes += s.bytes;
-        sum.sessions += s.sessions;
-        sum.lastHit = Math.max(sum.lastHit, s.lastHit ?? 0);
-        sum.countersSince = Math.min(sum.countersSince, s.countersSince);
-      }
+    const summed = await tenantRuleTotals(c.env, t, id);
+    const zero = { hits: 0, packets: 0, bytes: 0, sessions: 0, lastHit: 0, countersSince: Infinity };
+    const totals = policy.rules.map((r) => {
+      const {
+        policy: _p,
+        rule: _r,
+        ...sum
+      } = summed.get(`${id}\u0000${r.id}`) ?? { policy: id, rule: r.id, ...zero };
+      return { rule: r.id, ...sum };
+    });
     // summed over hypervisors: counted since the earliest of them started, last hit on any of them
-    const rules = [...totals.values()].map((r) => ({
+    const rules = totals.map((r) => ({
       ...r,
       lastHit: r.lastHit > 0 ? new Date(r.lastHit).toISOString() : null,
       countersSince: Number.isFinite(r.countersSince) ? new Date(r.countersSince).toISOString() : null,
