@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyseTenant, compileTenantView, ruleKey } from '../../src/analysis/index.js';
-import { RuleList } from '../../src/dataplane/processor/rule-list.js';
+import { RuleListCache } from '../../src/dataplane/processor/rule-list.js';
 import type { CompiledRule } from '../../src/compiler/types.js';
 import type { Category, Peer, Policy, Rule, ServiceEntry } from '../../src/policy/types.js';
 import { policy, rule, tenant, workload } from './fixtures.js';
@@ -84,14 +84,9 @@ function bruteForce(rules: readonly CompiledRule[], lists: readonly (readonly nu
   const deciders = new Set<number>();
   rules.forEach((_, i) => noEffect.add(i));
   for (const list of lists) {
-    const full = new RuleList(list, rules);
-    const without = list.map(
-      (i) =>
-        new RuleList(
-          list.filter((j) => j !== i),
-          rules,
-        ),
-    );
+    const cache = new RuleListCache(rules);
+    const full = cache.listOf(list);
+    const without = list.map((i) => cache.listOf(list.filter((j) => j !== i)));
     for (const s of ADDRESSES)
       for (const d of ADDRESSES)
         for (const proto of PROTOS)
