@@ -28,6 +28,7 @@ const BENCHES = [
   'status',
   'inventory-sync',
   'webhook-burst',
+  'console',
   'scale',
 ];
 
@@ -88,6 +89,32 @@ function row(bench, metric, unit, value, baselineLabel, baseline, opts = {}) {
   });
 }
 
+// the console in chromium
+const cb = (key) => r('console', key);
+row(
+  'console',
+  'first rules of a 10,000-rule policy visible',
+  'ms',
+  cb('firstRulesVisibleMs'),
+  'API list',
+  cb('apiPolicyListMs'),
+);
+row('console', 'packet → counter on screen p95', 'ms', cb('counterP95Ms'), 'median', cb('counterMedianMs'), {
+  target: '< 5000',
+  ok: (v) => v < 5000,
+});
+row(
+  'console',
+  'packet → flow-log line on screen p95',
+  'ms',
+  cb('flowLineP95Ms'),
+  'median',
+  cb('flowLineMedianMs'),
+  {
+    target: '< 5000',
+    ok: (v) => v < 5000,
+  },
+);
 // in process
 row(
   'metrics',
