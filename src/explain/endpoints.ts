@@ -37,7 +37,11 @@ export function resolveEnds(
     const b = to.find((c) => c.family === family);
     if (a && b) return { src: strip(a), dst: strip(b) };
   }
-  throw new ExplainError('no-address', 'dst', 'source and destination have no address of one family in common');
+  throw new ExplainError(
+    'no-address',
+    'dst',
+    'source and destination have no address of one family in common',
+  );
 }
 
 function strip({ address, workload, vnic }: Candidate): ResolvedEnd {
@@ -60,7 +64,11 @@ function candidates(
   if ('workload' in end) {
     const w = state.workloads.find((x) => x.id === end.workload);
     if (!w)
-      throw new ExplainError('unknown-workload', `${field}.workload`, `workload "${end.workload}" does not exist`);
+      throw new ExplainError(
+        'unknown-workload',
+        `${field}.workload`,
+        `workload "${end.workload}" does not exist`,
+      );
     const out = w.vnics.flatMap((v) => addressesOf(w, v.id, v.ips));
     if (out.length === 0)
       throw new ExplainError('no-address', `${field}.workload`, `workload "${w.id}" has no address`);
@@ -70,7 +78,8 @@ function candidates(
     const v = w.vnics.find((x) => x.id === end.vnic);
     if (!v) continue;
     const out = addressesOf(w, v.id, v.ips);
-    if (out.length === 0) throw new ExplainError('no-address', `${field}.vnic`, `vNIC "${v.id}" has no address`);
+    if (out.length === 0)
+      throw new ExplainError('no-address', `${field}.vnic`, `vNIC "${v.id}" has no address`);
     return out;
   }
   throw new ExplainError('unknown-vnic', `${field}.vnic`, `vNIC "${end.vnic}" does not exist`);

@@ -32,7 +32,12 @@ export function planExplain(state: Pick<TenantPolicyState, 'workloads'>, query: 
     [dst, 'in'],
   ] as const) {
     if (end.workload && end.vnic)
-      hops.push({ hypervisor: end.workload.hypervisor, vnic: end.vnic, workload: end.workload.id, direction });
+      hops.push({
+        hypervisor: end.workload.hypervisor,
+        vnic: end.vnic,
+        workload: end.workload.id,
+        direction,
+      });
   }
   return { packet, src, dst, hops };
 }
@@ -79,12 +84,24 @@ export function explain(input: ExplainInput): Explanation {
   const { src, dst, proto, sport, dport } = plan.packet;
   return {
     verdict: denied?.decision.action ?? 'allow',
-    packet: { src, dst, proto, sport, dport, ...(plan.packet.fields.flags ? { flags: plan.packet.fields.flags } : {}) },
+    packet: {
+      src,
+      dst,
+      proto,
+      sport,
+      dport,
+      ...(plan.packet.fields.flags ? { flags: plan.packet.fields.flags } : {}),
+    },
     hops,
   };
 }
 
-function answerAt(input: ExplainInput, rs: CompiledRuleSet | null, h: PlannedHop, ctx: WalkContext): HopAnswer {
+function answerAt(
+  input: ExplainInput,
+  rs: CompiledRuleSet | null,
+  h: PlannedHop,
+  ctx: WalkContext,
+): HopAnswer {
   const decision = firstPacketDecision(input.planes, rs, h.vnic, h.direction, input.plan.packet.fields);
   const evaluated = rs ? walkRules(rs, h.vnic, h.direction, input.plan.packet, decision, ctx) : [];
   return { revision: rs?.revision ?? null, decision, evaluated };

@@ -1,5 +1,6 @@
 import type { CompiledRuleSet } from '../compiler/types.js';
 import { packetsToBatch, verdictsToJson, type PacketFields } from '../dataplane/codec/index.js';
+import { ConntrackTable } from '../dataplane/conntrack/index.js';
 import { DataPlane } from '../dataplane/processor/index.js';
 import type { Decision } from './types.js';
 
@@ -22,7 +23,9 @@ export class DecisionPlanes {
     if (plane) {
       this.#planes.delete(key);
     } else {
-      plane = new DataPlane({ flowLogCapacity: 1 });
+      // one flow at most, deleted right after the packet that opened it
+      const conntrack = new ConntrackTable({ maxFlows: 16, initialCapacity: 16 });
+      plane = new DataPlane({ flowLogCapacity: 1, conntrack });
       if (rs) plane.applyRuleSet(rs, 0);
     }
     this.#planes.set(key, plane);
@@ -45,7 +48,7 @@ export function firstPacketDecision(
   const plane = planes.planeFor(rs);
   const handle = rs?.vnics.find((v) => v.id === vnic)?.handle ?? NO_VNIC;
   const verdicts = plane.process(packetsToBatch([{ ...packet, vnic: handle, dir }]), 0);
-  plane.conntrack.clear();
+  plane.conntrack.deleteByVnic(handle);
   plane.conntrack.takeDirty();
   const v = verdictsToJson(verdicts, (h) => plane.ruleRef(h))[0]!;
   return { action: v.action, reason: v.reason, rule: v.rule, policy: v.policy };

@@ -23,7 +23,9 @@ export function groupMiss(
   if (group && workload) {
     const vnics = new Set(workload.vnics.map((v) => v.id));
     if (members?.workloads.includes(workload.id) || members?.vnics.some((v) => vnics.has(v)))
-      reasons.push(`workload "${workload.id}" is a member, but not through this ${text.startsWith('vNIC') ? 'vNIC' : 'address'}`);
+      reasons.push(
+        `workload "${workload.id}" is a member, but not through this ${text.startsWith('vNIC') ? 'vNIC' : 'address'}`,
+      );
     else {
       reasons.push(`workload "${workload.id}" is not a static member`);
       if (group.criteria) {
@@ -31,7 +33,9 @@ export function groupMiss(
         reasons.push(`its criteria fail: ${out.failedCriteria.join('; ')}`);
       }
       if (group.members.groups.length > 0)
-        reasons.push(`nor is it in the nested groups ${group.members.groups.map((g) => `"${g}"`).join(', ')}`);
+        reasons.push(
+          `nor is it in the nested groups ${group.members.groups.map((g) => `"${g}"`).join(', ')}`,
+        );
     }
   } else if (!workload) {
     reasons.push('the address belongs to no workload in the inventory');
@@ -43,7 +47,9 @@ export function groupMiss(
 /** The conditions that make `expr` false for the workload, each with its path and the workload's values. */
 export function failedConditions(expr: Criteria, w: Workload, path: string): string[] {
   if ('all' in expr)
-    return expr.all.flatMap((e, i) => (evaluateCriteria(e, w) ? [] : failedConditions(e, w, `${path}.all[${i}]`)));
+    return expr.all.flatMap((e, i) =>
+      evaluateCriteria(e, w) ? [] : failedConditions(e, w, `${path}.all[${i}]`),
+    );
   if ('any' in expr) return expr.any.flatMap((e, i) => failedConditions(e, w, `${path}.any[${i}]`));
   if ('not' in expr) return [`${path}.not: ${describe(expr.not, w)} holds`];
   return [`${path}: ${describe(expr, w)} fails`];

@@ -44,7 +44,11 @@ export function explainPacket(query: ExplainQuery, src: string, dst: string): Ex
   const sport = ported ? (query.sport ?? DEFAULT_SPORT) : 0;
   const dport = ported ? (query.dport ?? 0) : 0;
   if (!ported && (query.sport !== undefined || query.dport !== undefined))
-    throw new ExplainError('invalid-packet', 'sport', `ports apply to tcp and udp only, not protocol ${proto}`);
+    throw new ExplainError(
+      'invalid-packet',
+      'sport',
+      `ports apply to tcp and udp only, not protocol ${proto}`,
+    );
   const fields = { src, dst, proto, sport, dport, ...(proto === TCP ? { flags: 'S' } : {}) };
   return { ...base, sport, dport, fields };
 }

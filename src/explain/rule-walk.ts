@@ -79,7 +79,12 @@ class Walk {
     const p = this.packet;
     const src = peerMiss(cr.src, p.srcAddr);
     if (src)
-      return { ...base, outcome: 'no-match', field: 'source', ...this.#peerWhy('source', src, rule?.sources) };
+      return {
+        ...base,
+        outcome: 'no-match',
+        field: 'source',
+        ...this.#peerWhy('source', src, rule?.sources),
+      };
     const dst = peerMiss(cr.dst, p.dstAddr);
     if (dst)
       return {
@@ -108,7 +113,12 @@ class Walk {
       };
     }
     // the data plane decided later, so this cannot be: say so rather than hide it
-    return { ...base, outcome: 'no-match', field: null, why: 'matches this packet, yet the data plane decided later' };
+    return {
+      ...base,
+      outcome: 'no-match',
+      field: null,
+      why: 'matches this packet, yet the data plane decided later',
+    };
   }
 
   #peerWhy(
@@ -149,7 +159,8 @@ function peerMiss(m: AddressMatch, a: ExplainPacket['srcAddr']): 'outside' | 'ne
 function servicesMatch(services: readonly ServiceMatch[], p: ExplainPacket): boolean {
   if (services.length === 0) return true;
   return services.some(
-    (s) => (s.proto === -1 || s.proto === p.proto) && inRanges(s.sport, p.sport) && inRanges(s.dport, p.dport),
+    (s) =>
+      (s.proto === -1 || s.proto === p.proto) && inRanges(s.sport, p.sport) && inRanges(s.dport, p.dport),
   );
 }
 
@@ -179,11 +190,21 @@ function serviceText(s: ServiceMatch): string {
 }
 
 /** Why a rule of the state is not in this vNIC's list for this direction. */
-function notApplied(policy: Policy, rule: Rule, vnic: string, dir: 'in' | 'out', ctx: WalkContext): EvaluatedRule {
+function notApplied(
+  policy: Policy,
+  rule: Rule,
+  vnic: string,
+  dir: 'in' | 'out',
+  ctx: WalkContext,
+): EvaluatedRule {
   const base = { policy: policy.id, rule: rule.id, action: rule.action, outcome: 'not-applied' as const };
   if (rule.disabled) return { ...base, field: 'disabled', why: 'the rule is disabled' };
   if (rule.direction !== 'inout' && rule.direction !== dir)
-    return { ...base, field: 'direction', why: `the rule applies to direction ${rule.direction}, the packet is ${dir}` };
+    return {
+      ...base,
+      field: 'direction',
+      why: `the rule applies to direction ${rule.direction}, the packet is ${dir}`,
+    };
   const scope = rule.appliedTo.length > 0 ? rule.appliedTo : policy.appliedTo;
   const inScope = scope.length === 0 || scope.some((g) => ctx.resolved.get(g)?.vnics.includes(vnic));
   if (!inScope) {
@@ -200,4 +221,3 @@ function notApplied(policy: Policy, rule: Rule, vnic: string, dir: 'in' | 'out',
   }
   return { ...base, field: 'services', why: "the rule's services have no entries: it matches nothing" };
 }
-
