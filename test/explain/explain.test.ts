@@ -153,5 +153,5 @@ describe('explain over random tenants', () => {
       expect([...seen.notApplied].sort()).toEqual(['appliedTo', 'direction', 'disabled', 'services']);
       expect([...seen.actions].sort()).toEqual(['allow', 'drop', 'reject']);
     }
-  });
+  }, 60_000);
 });

@@ -4,7 +4,7 @@ import { serviceCatalogue } from '../../src/policy/builtin-services.js';
 import type { ResolvedGroup } from '../../src/policy/group-resolver.js';
 import { parseProtocol } from '../../src/policy/protocols.js';
 import { parsePorts } from '../../src/policy/ports.js';
-import type { Peer, Rule, ServiceEntry, TenantPolicyState } from '../../src/policy/types.js';
+import type { Peer, ServiceEntry, TenantPolicyState } from '../../src/policy/types.js';
 
 /** A packet as the oracle reads it: for ICMP, sport is the type and dport the code. */
 export interface OraclePacket {
