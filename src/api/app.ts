@@ -7,6 +7,7 @@ import { requestHygiene } from './request-hygiene.js';
 import { appRoutes } from './routes/apps.js';
 import { auditRoutes } from './routes/audit.js';
 import { dataplaneRoutes } from './routes/dataplane.js';
+import { explainRoutes } from './routes/explain.js';
 import { groupRoutes } from './routes/groups.js';
 import { migrationRoutes } from './routes/migrations.js';
 import { hypervisorRoutes } from './routes/hypervisors.js';
@@ -49,6 +50,7 @@ export function createApp() {
     appRoutes,
     auditRoutes,
     dataplaneRoutes,
+    explainRoutes,
     migrationRoutes,
     inventoryRoutes,
     realizationRoutes,

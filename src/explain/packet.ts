@@ -34,6 +34,8 @@ export function explainPacket(query: ExplainQuery, src: string, dst: string): Ex
   const proto = query.proto === ICMP && v6 ? ICMPV6 : query.proto;
   const base = { src: canonicalIp(src)!, dst: canonicalIp(dst)!, srcAddr, dstAddr, proto };
   if (proto === ICMP || proto === ICMPV6) {
+    if (query.sport !== undefined || query.dport !== undefined)
+      throw new ExplainError('invalid-packet', 'dport', 'ICMP has no ports: give icmpType and icmpCode');
     const type = query.icmpType ?? (proto === ICMP ? 8 : 128);
     const code = query.icmpCode ?? 0;
     return { ...base, sport: type, dport: code, fields: { src, dst, proto, type, code, id: 0 } };
