@@ -9,6 +9,7 @@ import {
   normalizeRanges,
   normalizeV6Ranges,
   V6_MAX,
+  type FlatRanges,
   type FlatRanges128,
 } from './ranges.js';
 
@@ -32,11 +33,17 @@ export class AddressIndex4 {
 
   constructor(owners: readonly AddressOwner[], words: number) {
     const segs = new Segments();
+    // the compiler gives equal peers one match object: normalize each once
+    const normalized = new Map<AddressMatch, FlatRanges>();
     for (const o of owners) {
-      let ranges = o.match.any
-        ? [0, V4_MAX]
-        : normalizeRanges(o.match.set.v4, V4_MAX, 'invalid-address-set', () => describe(o));
-      if (!o.match.any && o.match.negate) ranges = complementRanges(ranges, V4_MAX);
+      let ranges = normalized.get(o.match);
+      if (!ranges) {
+        const own = o.match.any
+          ? [0, V4_MAX]
+          : normalizeRanges(o.match.set.v4, V4_MAX, 'invalid-address-set', () => describe(o));
+        ranges = !o.match.any && o.match.negate ? complementRanges(own, V4_MAX) : own;
+        normalized.set(o.match, ranges);
+      }
       for (let i = 0; i < ranges.length; i += 2) segs.add(ranges[i]!, ranges[i + 1]!, o.bitLo, o.bitCount);
     }
     const store = new BitVectorClasses(words);
@@ -58,13 +65,21 @@ export class AddressIndex6 {
   #classes: Int32Array;
 
   constructor(owners: readonly AddressOwner[], words: number) {
+    const normalized = new Map<AddressMatch, FlatRanges128>();
     const perOwner: FlatRanges128[] = owners.map((o) => {
-      if (o.match.any) return [0n, V6_MAX];
-      const ranges = o.match.set.v6.length === 0 ? [] : normalizeV6Ranges(o.match.set.v6, () => describe(o));
-      return o.match.negate ? complementV6Ranges(ranges) : ranges;
+      let out = normalized.get(o.match);
+      if (out) return out;
+      if (o.match.any) out = [0n, V6_MAX];
+      else {
+        const ranges =
+          o.match.set.v6.length === 0 ? [] : normalizeV6Ranges(o.match.set.v6, () => describe(o));
+        out = o.match.negate ? complementV6Ranges(ranges) : ranges;
+      }
+      normalized.set(o.match, out);
+      return out;
     });
     const points = new Set<bigint>([0n]);
-    for (const ranges of perOwner) {
+    for (const ranges of normalized.values()) {
       for (let i = 0; i < ranges.length; i += 2) {
         points.add(ranges[i]!);
         if (ranges[i + 1]! < V6_MAX) points.add(ranges[i + 1]! + 1n);
