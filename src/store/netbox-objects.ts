@@ -123,15 +123,16 @@ export async function restoreNetboxObject(
       );
 }
 
-/** The stored objects of one type among `ids` (tombstones included), in as few statements as D1 allows. */
-export async function getNetboxObjects(
+/** The stored objects of one type whose `column` (id or parent) is among `values`, tombstones included. */
+async function objectsWhere(
   db: Db,
   tenant: string,
   objectType: string,
-  ids: readonly number[],
+  column: 'id' | 'parent',
+  values: readonly number[],
 ): Promise<NetboxObject[]> {
   const parts = await Promise.all(
-    chunkIds([...new Set(ids)], 2).map((part) =>
+    chunkIds([...new Set(values)], 2).map((part) =>
       db
         .select()
         .from(netboxObjects)
@@ -139,7 +140,7 @@ export async function getNetboxObjects(
           and(
             eq(netboxObjects.tenant, tenant),
             eq(netboxObjects.objectType, objectType),
-            inArray(netboxObjects.id, part),
+            inArray(netboxObjects[column], part),
           ),
         )
         .all(),
@@ -148,30 +149,13 @@ export async function getNetboxObjects(
   return parts.flat().map(strip);
 }
 
-/** The stored objects of one type whose parent is among `parents` (tombstones included). */
-export async function getNetboxChildren(
-  db: Db,
-  tenant: string,
-  objectType: string,
-  parents: readonly number[],
-): Promise<NetboxObject[]> {
-  const parts = await Promise.all(
-    chunkIds([...new Set(parents)], 2).map((part) =>
-      db
-        .select()
-        .from(netboxObjects)
-        .where(
-          and(
-            eq(netboxObjects.tenant, tenant),
-            eq(netboxObjects.objectType, objectType),
-            inArray(netboxObjects.parent, part),
-          ),
-        )
-        .all(),
-    ),
-  );
-  return parts.flat().map(strip);
-}
+/** The stored objects of one type among `ids`, in as few statements as D1 allows. */
+export const getNetboxObjects = (db: Db, tenant: string, objectType: string, ids: readonly number[]) =>
+  objectsWhere(db, tenant, objectType, 'id', ids);
+
+/** The stored objects of one type whose parent is among `parents`. */
+export const getNetboxChildren = (db: Db, tenant: string, objectType: string, parents: readonly number[]) =>
+  objectsWhere(db, tenant, objectType, 'parent', parents);
 
 /** Upserts of objects a batch of deliveries changed (many rows a statement), for the batch's D1 commit. */
 export function putNetboxObjectStatements(

@@ -35,19 +35,7 @@ export async function recordDelivery(db: Db, d: DeliveryRecord): Promise<void> {
 
 /** Whether a delivery with this key was seen before and not rejected (a rejected one may come again). */
 export async function seenDelivery(db: Db, tenant: string, kind: string, dedupKey: string): Promise<boolean> {
-  const row = await db
-    .select({ seq: webhookDeliveries.seq })
-    .from(webhookDeliveries)
-    .where(
-      and(
-        eq(webhookDeliveries.tenant, tenant),
-        eq(webhookDeliveries.kind, kind),
-        eq(webhookDeliveries.dedupKey, dedupKey),
-        ne(webhookDeliveries.outcome, 'rejected'),
-      ),
-    )
-    .get();
-  return row !== undefined;
+  return (await seenDeliveries(db, tenant, kind, [dedupKey])).has(dedupKey);
 }
 
 /** Which of these keys were seen before and not rejected. */
