@@ -24,8 +24,10 @@ export async function request(
   path: string,
   token = session.token(),
   headers: Record<string, string> = {},
+  init: { method?: string; body?: string } = {},
 ): Promise<Response> {
   const res = await fetch(path, {
+    ...init,
     headers: { authorization: `Bearer ${token ?? ''}`, accept: 'application/json', ...headers },
     cache: 'no-store',
     credentials: 'omit',
@@ -46,6 +48,13 @@ export async function request(
 
 export async function get<T>(path: string, token?: string): Promise<T> {
   return (await (await request(path, token)).json()) as T;
+}
+
+/** A POST that only asks (explain): the console never sends a write. */
+export async function ask<T>(path: string, body: unknown): Promise<T> {
+  const init = { method: 'POST', body: JSON.stringify(body) };
+  const res = await request(path, undefined, { 'content-type': 'application/json' }, init);
+  return (await res.json()) as T;
 }
 
 export interface Tagged<T> {
