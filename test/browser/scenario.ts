@@ -1,7 +1,7 @@
 /**
  * One small tenant with every kind of object the console shows, set up through the API as a pipeline
  * would: hypervisors, workloads, a dynamic and a static group, two policies in two categories (logged
- * rules), an update (an audit diff), a migration, an inventory webhook delivery; and a 10,000-rule policy
+ * rules, one shadowed), an update (an audit diff), a migration, an inventory webhook delivery; and a 10,000-rule policy
  * in a second tenant.
  */
 import { createHmac, randomBytes } from 'node:crypto';
@@ -99,6 +99,8 @@ export async function setUp(base: string, admin: string): Promise<Scenario> {
     priority: 1,
     rules: [
       { id: 'block-bad-net', sources: { groups: [], cidrs: ['192.0.2.0/24'] }, action: 'drop', log: true },
+      // planted for the analysis view: the drop above decides all of its packets
+      { id: 'allow-bad-host', sources: { groups: [], cidrs: ['192.0.2.7/32'] }, action: 'allow' },
     ],
   });
   // an update: the audit log shows it as a diff

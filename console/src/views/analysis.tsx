@@ -199,7 +199,7 @@ export function AnalysisView({ tenant }: { tenant: string }) {
     );
   };
   return (
-    <Section title="Rule analysis" extra={<Live at={polled.at} />}>
+    <Section title="Analysis of the rules" extra={<Live at={polled.at} />}>
       <Status polled={polled}>
         {({ value: a }) => {
           const byKind = new Map<FindingKind, Finding[]>(FINDING_KINDS.map((k) => [k, []]));
