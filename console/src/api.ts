@@ -57,6 +57,19 @@ export async function ask<T>(path: string, body: unknown): Promise<T> {
   return (await res.json()) as T;
 }
 
+/** A write sent as a dry run only (`?dryRun=true`): the API answers what it would do and changes nothing. */
+export async function dryRun<T>(
+  path: string,
+  method: 'PUT' | 'PATCH' | 'DELETE',
+  body?: unknown,
+): Promise<T> {
+  const sep = path.includes('?') ? '&' : '?';
+  const init = { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
+  const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+  const res = await request(`${path}${sep}dryRun=true`, undefined, headers, init);
+  return (await res.json()) as T;
+}
+
 export interface Tagged<T> {
   etag: string | null;
   value: T;

@@ -1,6 +1,7 @@
 import type { FunctionComponent } from 'preact';
 import { AnalysisView } from './analysis.js';
 import { AuditView } from './audit.js';
+import { DryRunView } from './dry-run.js';
 import { ExplainView } from './explain.js';
 import { FlowLogView } from './flowlog.js';
 import { GroupsView } from './groups.js';
@@ -29,4 +30,5 @@ export const VIEWS: { key: string; label: string; component: FunctionComponent<V
   { key: 'webhooks', label: 'Webhooks', component: WebhooksView },
   { key: 'explain', label: 'Explain', component: ExplainView },
   { key: 'analysis', label: 'Analysis', component: AnalysisView },
+  { key: 'dry-run', label: 'Dry run', component: DryRunView },
 ];
