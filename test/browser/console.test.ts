@@ -259,6 +259,48 @@ describe.sequential('console', () => {
     await shot('explain');
   });
 
+  test("an editor's dry run shows the verdicts a change would flip, and changes nothing", async () => {
+    const before = await s.api.ok<{ revision: number }>('read', 'GET', `/v1/tenants/${T}`, s.admin);
+    const editor = await browser.context.newPage();
+    const sent: { url: string; method: string }[] = [];
+    editor.on('request', (r: Request) => sent.push({ url: r.url(), method: r.method() }));
+    await editor.goto(`${server.base}/console`);
+    await editor.getByLabel('API token').fill(s.editor);
+    await editor.getByRole('button', { name: 'Sign in' }).click();
+    await editor.getByRole('navigation').getByRole('link', { name: 'Dry run', exact: true }).click();
+    await editor.getByLabel('id', { exact: true }).fill('web-app');
+    // web-to-db removed: the logged allows of web-1 → db-1 would now be dropped by deny-rest
+    const policy = {
+      name: 'Web app',
+      category: 'application',
+      priority: 10,
+      rules: [{ id: 'deny-rest', action: 'drop', log: true }],
+    };
+    await editor.getByLabel('object as JSON').fill(JSON.stringify(policy));
+    await editor.getByRole('button', { name: 'Dry run', exact: true }).click();
+    const impact = editor.locator('[data-testid=impact]');
+    await expect.poll(() => impact.innerText(), { timeout: 30_000 }).toMatch(/^update\s+nothing changed/);
+    expect(await editor.locator('[data-testid=flowlog-impact]').innerText()).toMatch(
+      /of the last \d+ logged verdicts, 2 newly denied, 0 newly allowed/,
+    );
+    const flipped = await editor.locator('[data-testid=flowlog-sample] tbody tr').allInnerTexts();
+    expect(flipped).toHaveLength(2);
+    for (const row of flipped)
+      expect(row).toMatch(
+        /hv-1\s+web-1-eth0 out\s+10\.0\.0\.10:4000[12] → 10\.0\.0\.20:5432 tcp\s+allow web-app\/web-to-db\s+drop web-app\/deny-rest/,
+      );
+    console.log(`dry run: ${await editor.locator('[data-testid=cut]').innerText()}`);
+    await editor.screenshot({ path: path.join(SHOTS, 'dry-run.png'), fullPage: true });
+    // the console sent the change only as a dry run, and the tenant did not move
+    const writes = sent.filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
+    expect(writes.map((r) => `${r.method} ${new URL(r.url).pathname}${new URL(r.url).search}`)).toEqual([
+      `PUT /v1/tenants/${T}/policies/web-app?dryRun=true`,
+    ]);
+    const after = await s.api.ok<{ revision: number }>('read', 'GET', `/v1/tenants/${T}`, s.admin);
+    expect(after.revision).toBe(before.revision);
+    await editor.close();
+  });
+
   test('an auditor sees no write controls and the console only reads', async () => {
     const allowed = /^(Sign out|Filter|‹ previous|next ›|Load older|CSV|JSON|Sign in|Explain)$/;
     for (const v of ['Overview', 'Policies', 'Groups', 'Audit log', 'Webhooks', 'Analysis', 'Explain']) {

@@ -18,6 +18,8 @@ export interface Scenario {
   auditor: string;
   /** auditor of every tenant */
   globalAuditor: string;
+  /** editor of `acme` (the dry-run view) */
+  editor: string;
   agent: string;
   /** a packet from web-1 to db-1:5432, allowed and logged by rule web-to-db */
   sendPacket(sport: number): Promise<unknown>;
@@ -155,6 +157,7 @@ export async function setUp(base: string, admin: string): Promise<Scenario> {
     admin,
     auditor: await token({ role: 'auditor', tenant: T, name: 'acme-auditor' }),
     globalAuditor: await token({ role: 'auditor', name: 'all-auditor' }),
+    editor: await token({ role: 'editor', tenant: T, name: 'acme-editor' }),
     agent,
     sendPacket,
   };
