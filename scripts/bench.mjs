@@ -20,6 +20,7 @@ const BENCHES = [
   'conntrack',
   'processor',
   'analysis',
+  'explain',
   'evidence',
   'metrics',
   'e2e',
@@ -248,6 +249,35 @@ row(
   'conntrack fast path',
   r('processor', 'conntrackFastPathMpps'),
 );
+// explain and impact (in process, pure core)
+row(
+  'explain',
+  'explain, 10k rules, warm (median)',
+  'ms',
+  r('explain', 'explainWarmMedianMs'),
+  'DataPlane.process, 1 packet',
+  r('explain', 'processOnePacketMedianMs'),
+  { target: 'report' },
+);
+row(
+  'explain',
+  'explain, 10k rules, warm (p95)',
+  'ms',
+  r('explain', 'explainWarmP95Ms'),
+  'cold (median)',
+  r('explain', 'explainColdMedianMs'),
+  { target: 'report' },
+);
+row(
+  'explain',
+  'impact, 100k flows on 4 hypervisors',
+  'ms',
+  r('explain', 'impactTotalMs'),
+  'slowest hypervisor',
+  r('explain', 'impactSlowestHypervisorMs'),
+  { target: '< 2,000 ms', ok: (v) => v < 2000 },
+);
+
 // end to end
 const binPps = r('e2e', 'binaryPps');
 const jsonPps = r('e2e', 'jsonPps');

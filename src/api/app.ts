@@ -8,6 +8,7 @@ import { analysisRoutes } from './routes/analysis.js';
 import { appRoutes } from './routes/apps.js';
 import { auditRoutes } from './routes/audit.js';
 import { dataplaneRoutes } from './routes/dataplane.js';
+import { explainRoutes } from './routes/explain.js';
 import { groupRoutes } from './routes/groups.js';
 import { migrationRoutes } from './routes/migrations.js';
 import { hypervisorRoutes } from './routes/hypervisors.js';
@@ -54,6 +55,7 @@ export function createApp() {
     appRoutes,
     auditRoutes,
     dataplaneRoutes,
+    explainRoutes,
     migrationRoutes,
     inventoryRoutes,
     realizationRoutes,

@@ -6,6 +6,7 @@ import type { Db } from '../store/db.js';
 import type { Statement } from '../store/mutation.js';
 import type { AppEnv } from './context.js';
 import { router } from './context.js';
+import { dryRunImpact, DryRunQuery, isDryRun, withObject, type StateKey } from './dry-run.js';
 import { badRequest, conflict, notFound } from './errors.js';
 import { AnyObject, ERRORS, jsonBody, ok, security } from './openapi-helpers.js';
 import { pageOf, readPage } from './pagination.js';
@@ -18,6 +19,8 @@ type Router = ReturnType<typeof router>;
 export interface TenantObjectKind<T extends { id: string; app?: string | undefined }, B> {
   kind: string;
   plural: string;
+  /** where the object sits in the tenant's policy state (for a dry run's candidate) */
+  stateKey: StateKey;
   body: z.ZodType<B>;
   fromBody(id: string, body: B): T;
   get(db: Db, tenant: string, id: string): Promise<T | null>;
@@ -51,8 +54,8 @@ export function tenantCrud<T extends { id: string; app?: string | undefined }, B
       path: itemPath,
       tags,
       security,
-      description: `Creates or replaces ${spec.kind} {id} (idempotent). Honours If-Match.`,
-      request: { params: TenantObjectParams, body: jsonBody(spec.body) },
+      description: `Creates or replaces ${spec.kind} {id} (idempotent). Honours If-Match. ?dryRun=true answers the diff and its impact on live flows and changes nothing.`,
+      request: { params: TenantObjectParams, query: DryRunQuery, body: jsonBody(spec.body) },
       responses: { 200: ok(AnyObject), 201: ok(AnyObject, 'created'), ...ERRORS },
     }),
     async (c) => {
@@ -60,20 +63,31 @@ export function tenantCrud<T extends { id: string; app?: string | undefined }, B
       const body = c.req.valid('json') as B & { id?: string };
       if (body.id !== undefined && body.id !== id)
         throw badRequest(`body.id: "${body.id}" differs from the path id "${id}"`);
+      const dryRun = isDryRun(c);
       let created = false;
+      let diff: { action: string; before: T | null; after: T } | null = null;
       const out = await writeTenant(c, t, async (tenant, db) => {
         const before = await spec.get(db, t, id);
         const next = spec.fromBody(id, body);
         assertNotAppOwned(before, spec.kind, id);
-        if (before && canonicalJson(before) === canonicalJson(next)) return { unchanged: before };
-        await spec.validate(db, tenant, next, before);
+        const same = before !== null && canonicalJson(before) === canonicalJson(next);
+        if (same && !dryRun) return { unchanged: before };
+        if (!same) await spec.validate(db, tenant, next, before);
         created = before === null;
+        if (dryRun) {
+          diff = { action: same ? 'unchanged' : created ? 'create' : 'update', before, after: next };
+          return { unchanged: next };
+        }
         return {
           result: next,
           statements: spec.put(db, t, next),
           audit: [{ action: before ? 'update' : 'create', kind: spec.kind, id, before, after: next }],
         };
       });
+      if (diff) {
+        const impact = await dryRunImpact(c, t, withObject(spec.stateKey, out.result as never));
+        return c.json({ dryRun: true, kind: spec.kind, id, ...(diff as object), impact }, 200);
+      }
       return c.json(out.result as object, created ? 201 : 200);
     },
   );
@@ -127,22 +141,33 @@ export function tenantCrud<T extends { id: string; app?: string | undefined }, B
       path: itemPath,
       tags,
       security,
-      request: { params: TenantObjectParams },
-      responses: { 204: { description: 'deleted' }, ...ERRORS },
+      description:
+        '?dryRun=true answers what would be deleted and its impact on live flows, and changes nothing.',
+      request: { params: TenantObjectParams, query: DryRunQuery },
+      responses: { 200: ok(AnyObject, 'dry run'), 204: { description: 'deleted' }, ...ERRORS },
     }),
     async (c) => {
       const { t, id } = c.req.valid('param');
-      await writeTenant(c, t, async (_tenant, db) => {
+      const dryRun = isDryRun(c);
+      const out = await writeTenant(c, t, async (_tenant, db) => {
         const before = await spec.get(db, t, id);
         if (!before) throw notFound(spec.kind, id);
         assertNotAppOwned(before, spec.kind, id);
         await spec.assertDeletable?.(db, t, id);
+        if (dryRun) return { unchanged: before as T | null };
         return {
           result: null,
           statements: spec.remove(db, t, id),
           audit: [{ action: 'delete', kind: spec.kind, id, before, after: null }],
         };
       });
+      if (dryRun) {
+        const impact = await dryRunImpact(c, t, withObject(spec.stateKey, { remove: id }));
+        return c.json(
+          { dryRun: true, kind: spec.kind, id, action: 'delete', before: out.result, after: null, impact },
+          200,
+        );
+      }
       return c.body(null, 204);
     },
   );

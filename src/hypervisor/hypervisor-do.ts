@@ -13,8 +13,13 @@ import {
   type PacketBatch,
 } from '../dataplane/codec/index.js';
 import {
+  candidateState,
   DataPlane,
+  flowImpact,
+  flowLogImpact,
+  type FlowImpact,
   type FlowLogFilter,
+  type FlowLogImpact,
   type FlowTransfer,
   type RuleStats,
   type TenantSummary,
@@ -52,6 +57,18 @@ export interface HypervisorMetrics {
   flows: number;
   ruleSets: { tenant: string; revision: number }[];
 }
+
+/** What a candidate rule set would do here, computed against the live conntrack and flow log. */
+export interface HypervisorImpact {
+  hypervisor: string;
+  /** the revision enforced here now (null: none for this tenant) */
+  realizedRevision: number | null;
+  flows: FlowImpact;
+  flowLog: FlowLogImpact;
+}
+
+/** Recent flow-log entries a dry run replays against the candidate rules. */
+const IMPACT_FLOW_LOG_ENTRIES = 1000;
 
 /** Lets queued events (status reads, packet batches) run between slices of a long job. */
 const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -354,6 +371,39 @@ export class HypervisorDO extends DurableObject<Env> {
       if (!page.more) return { entries, more: false, count };
       before = page.entries[page.entries.length - 1]!.seq;
     }
+  }
+
+  /** The tenant's rule set as installed here (explain decides over exactly this). */
+  async ruleSetOf(tenant: string): Promise<CompiledRuleSet | null> {
+    return this.#ruleSets.load(tenant);
+  }
+
+  /**
+   * The tenant's flows here that `candidate` would no longer allow and the recent logged decisions it would
+   * change; nothing is installed, cut or written.
+   */
+  async impactOf(candidate: CompiledRuleSet, sampleLimit = 100): Promise<HypervisorImpact> {
+    const next = candidateState(candidate);
+    const current = this.#plane.tenantState(candidate.tenant);
+    const flows = flowImpact(
+      this.#plane.conntrack,
+      current,
+      next,
+      (w) => this.#plane.ruleRef(w),
+      sampleLimit,
+    );
+    const page = this.#flowLog.read(
+      { tenant: candidate.tenant },
+      this.#plane.flowLogNames,
+      undefined,
+      IMPACT_FLOW_LOG_ENTRIES,
+    );
+    return {
+      hypervisor: candidate.hypervisor,
+      realizedRevision: current?.revision ?? null,
+      flows,
+      flowLog: flowLogImpact(page.entries, next, sampleLimit),
+    };
   }
 
   /** Migration, destination: rules for the incoming vNICs, which answer `moved` until their flows arrive. */

@@ -27,6 +27,15 @@ export class RuleSetStore {
     return [...byTenant.values()].map((parts) => unpackRuleSet(JSON.parse(parts.join('')) as StoredRuleSet));
   }
 
+  /** The tenant's stored rule set, which is the one installed (both change in one synchronous step). */
+  load(tenant: string): CompiledRuleSet | null {
+    const chunks = this.#sql
+      .exec<{ chunk: string }>('SELECT chunk FROM rule_sets WHERE tenant = ? ORDER BY seq', tenant)
+      .toArray();
+    if (chunks.length === 0) return null;
+    return unpackRuleSet(JSON.parse(chunks.map((r) => r.chunk).join('')) as StoredRuleSet);
+  }
+
   put(rs: CompiledRuleSet): void {
     this.putText(rs.tenant, JSON.stringify(packRuleSet(rs)));
   }

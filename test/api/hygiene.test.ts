@@ -211,29 +211,28 @@ describe('query parameters', { timeout: 60_000 }, () => {
     expect(await revision('hy-q')).toBe(before);
   });
 
-  it('dryRun is refused where it is not supported, and applies nothing', async () => {
+  it('dryRun (SPEC §12) applies nothing on workload, tenant and app writes; a misspelt one is a 400', async () => {
     await tenantWithEditor('hy-dry');
     await workload('hy-dry', 'w', 'hv-1', ['10.0.0.1']);
     const before = await revision('hy-dry');
-    const put = await call('PUT', '/v1/tenants/hy-dry/workloads/w?dryRun=true', {
-      body: { hypervisor: 'hv-2' },
-    });
-    expect(put.status).toBe(400);
-    expect(put.body.error.message).toMatch(/^query\.dryRun: not a parameter of PUT/);
-    expect(put.body.error.details.parameter).toBe('dryRun');
-    const del = await call('DELETE', '/v1/tenants/hy-dry/workloads/w?dryRun=true');
-    expect(del.status).toBe(400);
-    const patch = await call('PATCH', '/v1/tenants/hy-dry?dryRun=true', { body: { name: 'changed' } });
-    expect(patch.status).toBe(400);
+    const put = await ok(
+      call('PUT', '/v1/tenants/hy-dry/workloads/w?dryRun=true', {
+        body: { hypervisor: 'hv-2', vnics: [{ id: 'w-eth0', ips: ['10.0.0.1'] }] },
+      }),
+    );
+    expect(put.body).toMatchObject({ dryRun: true, action: 'update', impact: { established: { cut: 0 } } });
+    await ok(call('DELETE', '/v1/tenants/hy-dry/workloads/w?dryRun=true'));
+    await ok(call('PATCH', '/v1/tenants/hy-dry?dryRun=true', { body: { name: 'changed' } }));
     const w = await ok(call('GET', '/v1/tenants/hy-dry/workloads/w'));
     expect(w.body.hypervisor).toBe('hv-1');
     expect((await ok(call('GET', '/v1/tenants/hy-dry'))).body.name).toBe('Tenant hy-dry');
     expect(await revision('hy-dry')).toBe(before);
-    // apps take dryRun
     const app = { groups: { g: { members: { cidrs: ['10.9.0.0/24'] } } } };
     await ok(call('PUT', '/v1/tenants/hy-dry/apps/a?dryRun=true', { body: app }));
     expect((await call('GET', '/v1/tenants/hy-dry/groups/g')).status).toBe(404);
-    expect((await call('PUT', '/v1/tenants/hy-dry/apps/a?dryrun=true', { body: app })).status).toBe(400);
+    const misspelt = await call('PUT', '/v1/tenants/hy-dry/apps/a?dryrun=true', { body: app });
+    expect(misspelt.status).toBe(400);
+    expect(misspelt.body.error.details.parameter).toBe('dryrun');
     expect(await revision('hy-dry')).toBe(before);
   });
 });

@@ -6,6 +6,7 @@ import { hypervisor, tenantWithEditor } from '../api/fixtures.js';
 import { postStandard } from '../inventory/netbox-client.js';
 import { send, webDbScenario, type Packet } from '../hypervisor/scenario.js';
 import { exposition } from '../../src/metrics/exposition.js';
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { parseExposition, valueOf } from './exposition-parser.js';
 
 const EVENTS_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -120,6 +121,25 @@ describe('GET /metrics', () => {
     const text = (await call('GET', '/metrics')).body as string;
     expect(text).not.toContain('10.0.1.5');
     expect(text).not.toContain('40001');
+  });
+
+  it('reads with the npm Prometheus text-format parser, omniwall_packets_total growing with traffic', async () => {
+    const { hvA, agentA } = await webDbScenario('mx-npm');
+    const total = async () => {
+      const text = (await call('GET', '/metrics')).body as string;
+      const families = parsePrometheusTextFormat(text);
+      const packetsFamily = families.find((f) => f.name === 'omniwall_packets_total');
+      expect(packetsFamily?.type).toBe('COUNTER');
+      for (const f of families) expect(f.help, f.name).not.toBe('');
+      return packetsFamily!.metrics
+        .filter(
+          (m) => m.labels?.tenant === 'mx-npm' && m.labels.hypervisor === hvA && m.labels.action === 'drop',
+        )
+        .reduce((sum, m) => sum + Number(m.value), 0);
+    };
+    const before = await total();
+    await send(hvA, agentA, [syn(42001, 22), syn(42002, 22)]);
+    expect((await total()) - before).toBe(2);
   });
 
   it('keeps packet counters across a restart of the hypervisor object', async () => {

@@ -15,6 +15,7 @@ import {
   type Desired,
 } from '../app-plan.js';
 import { router } from '../context.js';
+import { dryRunImpact, DryRunQuery, isDryRun, withApp } from '../dry-run.js';
 import { notFound } from '../errors.js';
 import { AnyObject, ERRORS, jsonBody, ok, security } from '../openapi-helpers.js';
 import { TenantObjectParams } from '../schemas/common.js';
@@ -44,7 +45,7 @@ appRoutes.openapi(
       'Applies the app as desired state in one all-or-nothing batch; ?dryRun=true answers the diff and changes nothing.',
     request: {
       params: TenantObjectParams,
-      query: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
+      query: DryRunQuery,
       body: jsonBody(AppBody),
     },
     responses: { 200: ok(DiffSchema), 201: ok(DiffSchema, 'created'), ...ERRORS },
@@ -76,7 +77,11 @@ appRoutes.openapi(
         ],
       };
     });
-    return c.json(out.result, created && !dryRun ? 201 : 200);
+    if (dryRun) {
+      const impact = await dryRunImpact(c, t, withApp(id, desiredObjects(id, body)));
+      return c.json({ ...out.result, impact } as never, 200);
+    }
+    return c.json(out.result, created ? 201 : 200);
   },
 );
 
@@ -117,19 +122,22 @@ appRoutes.openapi(
     path: '/v1/tenants/{t}/apps/{id}',
     tags: ['apps'],
     security,
-    description: 'Removes the app and everything it owns in one batch.',
-    request: { params: TenantObjectParams },
-    responses: { 204: { description: 'deleted' }, ...ERRORS },
+    description:
+      'Removes the app and everything it owns in one batch; ?dryRun=true answers the diff and its impact and changes nothing.',
+    request: { params: TenantObjectParams, query: DryRunQuery },
+    responses: { 200: ok(DiffSchema, 'dry run'), 204: { description: 'deleted' }, ...ERRORS },
   }),
   async (c) => {
     const { t, id } = c.req.valid('param');
-    await writeTenant(c, t, async (_tenant, db) => {
+    const dryRun = isDryRun(c);
+    const out = await writeTenant(c, t, async (_tenant, db) => {
       const spec = await getAppSpec(db, t, id);
       if (spec === null) throw notFound('app', id);
       const all = await loadObjects(db, t);
       const empty: Desired = { groups: [], services: [], policies: [] };
       const diff = diffApp(owned(all, id), bundle(empty));
       await assertNoOutsideReferrers(db, t, id, diff, appKeys(owned(all, id), empty));
+      if (dryRun) return { unchanged: { app: id, dryRun, ...diff } };
       return {
         result: null,
         statements: [deleteAppStatement(db, t, id), ...statementsFor(db, t, diff, empty)],
@@ -139,6 +147,10 @@ appRoutes.openapi(
         ],
       };
     });
+    if (out.result) {
+      const impact = await dryRunImpact(c, t, withApp(id, { groups: [], services: [], policies: [] }));
+      return c.json({ ...out.result, impact } as never, 200);
+    }
     return c.body(null, 204);
   },
 );

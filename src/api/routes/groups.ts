@@ -27,6 +27,7 @@ export function groupFromBody(id: string, body: GroupInput, app?: string): Group
 export const groupRoutes = tenantCrud<Group, GroupInput>({
   kind: 'group',
   plural: 'groups',
+  stateKey: 'groups',
   body: GroupBody,
   fromBody: (id, body) => groupFromBody(id, body),
   get: getGroup,

@@ -52,6 +52,7 @@ export async function checkPolicyReferences(db: Db, tenant: string, p: Policy) {
 export const policyRoutes = tenantCrud<Policy, PolicyInput>({
   kind: 'policy',
   plural: 'policies',
+  stateKey: 'policies',
   body: PolicyBody,
   fromBody: (id, body) => policyFromBody(id, body),
   get: getPolicy,

@@ -24,6 +24,7 @@ export function serviceFromBody(id: string, body: ServiceInput, app?: string): S
 export const serviceRoutes = tenantCrud<Service, ServiceInput>({
   kind: 'service',
   plural: 'services',
+  stateKey: 'services',
   body: ServiceBody,
   fromBody: (id, body) => serviceFromBody(id, body),
   get: getService,

@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
+import type { Tenant } from '../../policy/types.js';
 import {
   DEFAULT_SETTINGS,
   getTenant,
@@ -8,6 +9,7 @@ import {
 } from '../../store/tenants.js';
 import { assertRole } from '../auth/principal.js';
 import { router } from '../context.js';
+import { dryRunImpact, DryRunQuery, isDryRun, withSettings } from '../dry-run.js';
 import { conflict } from '../errors.js';
 import { AnyObject, ERRORS, jsonBody, ok, security } from '../openapi-helpers.js';
 import { TenantParam } from '../schemas/common.js';
@@ -81,27 +83,37 @@ tenantRoutes.openapi(
     path: '/v1/tenants/{t}',
     tags: ['tenants'],
     security,
-    request: { params: TenantParam, body: jsonBody(TenantPatch) },
+    description:
+      'Changes name or settings; ?dryRun=true answers the change and its impact on live flows and changes nothing.',
+    request: { params: TenantParam, query: DryRunQuery, body: jsonBody(TenantPatch) },
     responses: { 200: ok(AnyObject), ...ERRORS },
   }),
   async (c) => {
     const { t } = c.req.valid('param');
     const patch = c.req.valid('json');
-    await writeTenant(c, t, async (tenant, db) => {
+    const dryRun = isDryRun(c);
+    let before: Tenant | null = null;
+    const out = await writeTenant<Tenant>(c, t, async (tenant, db) => {
       const settings = {
         ...tenant.settings,
         ...patch.settings,
         timeouts: { ...tenant.settings.timeouts, ...patch.settings?.timeouts },
       };
       const name = patch.name ?? tenant.name;
-      const after = { ...tenant, name, settings };
-      if (JSON.stringify(after) === JSON.stringify(tenant)) return { unchanged: tenant };
+      // zod's optional timeouts may hold undefined, which stored JSON drops
+      const after = { ...tenant, name, settings } as Tenant;
+      before = tenant;
+      if (dryRun || JSON.stringify(after) === JSON.stringify(tenant)) return { unchanged: after };
       return {
         result: after,
         statements: [updateTenantStatement(db, t, name, settings)],
         audit: [{ action: 'update', kind: 'tenant', id: t, before: tenant, after }],
       };
     });
+    if (dryRun) {
+      const impact = await dryRunImpact(c, t, withSettings(out.result.settings));
+      return c.json({ dryRun: true, before, after: out.result, impact } as never, 200);
+    }
     return c.json((await getTenant(c.get('db'), t))!, 200);
   },
 );

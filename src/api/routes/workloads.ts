@@ -39,6 +39,7 @@ export function workloadFromBody(id: string, body: WorkloadInput): Workload {
 export const workloadRoutes = tenantCrud<Workload, WorkloadInput>({
   kind: 'workload',
   plural: 'workloads',
+  stateKey: 'workloads',
   body: WorkloadBody,
   fromBody: workloadFromBody,
   get: getWorkload,

@@ -107,6 +107,11 @@ export class DataPlane {
     return tenantStateSteps(rs, this.#handles, this.#labels, true);
   }
 
+  /** The tenant's installed state, if any (read only: impact and explain look, never change). */
+  tenantState(tenant: string): TenantState | undefined {
+    return this.#tenants.get(tenant);
+  }
+
   /** The revision of the tenant's installed rule set, if any. */
   revisionOf(tenant: string): number | undefined {
     return this.#tenants.get(tenant)?.revision;

@@ -13,3 +13,4 @@ export type { TenantState, VnicLabel } from './tenant-state.js';
 export type { CounterSnapshot } from './counter-snapshot.js';
 export { FLOW_OPENED_IN, flowOpenedDir, flowRuleHandle, flowRuleWord } from './flow-rule-word.js';
 export * from './flow-transfer.js';
+export * from './impact.js';
