@@ -269,6 +269,15 @@ describe.sequential('console', () => {
     await editor.getByRole('button', { name: 'Sign in' }).click();
     await editor.getByRole('navigation').getByRole('link', { name: 'Dry run', exact: true }).click();
     await editor.getByLabel('id', { exact: true }).fill('web-app');
+    await editor.getByRole('button', { name: 'Load current' }).click();
+    await expect
+      .poll(() => editor.getByLabel('object as JSON').inputValue())
+      .toMatch(/"id": "web-app"[\s\S]*"id": "web-to-db"/);
+    // the policy as loaded goes back unchanged
+    await editor.getByRole('button', { name: 'Dry run', exact: true }).click();
+    await expect
+      .poll(() => editor.locator('[data-testid=impact]').innerText(), { timeout: 30_000 })
+      .toMatch(/^unchanged\s+nothing changed[\s\S]*0 of \d+ would be cut/);
     // web-to-db removed: the logged allows of web-1 → db-1 would now be dropped by deny-rest
     const policy = {
       name: 'Web app',
@@ -289,11 +298,19 @@ describe.sequential('console', () => {
       expect(row).toMatch(
         /hv-1\s+web-1-eth0 out\s+10\.0\.0\.10:4000[12] → 10\.0\.0\.20:5432 tcp\s+allow web-app\/web-to-db\s+drop web-app\/deny-rest/,
       );
-    console.log(`dry run: ${await editor.locator('[data-testid=cut]').innerText()}`);
+    // the two SYNs web-1 sent are tracked on hv-1; the candidate would cut both
+    expect(await editor.locator('[data-testid=cut]').innerText()).toMatch(/^2 of 2 would be cut/);
+    const cut = await editor.locator('[data-testid=cut-sample] tbody tr').allInnerTexts();
+    expect(cut).toHaveLength(2);
+    for (const row of cut)
+      expect(row).toMatch(
+        /hv-1\s+web-1-eth0 out\s+10\.0\.0\.10:4000[12] → 10\.0\.0\.20:5432 tcp\s+SYN_SENT\s+web-app\/web-to-db\s+drop web-app\/deny-rest/,
+      );
     await editor.screenshot({ path: path.join(SHOTS, 'dry-run.png'), fullPage: true });
     // the console sent the change only as a dry run, and the tenant did not move
     const writes = sent.filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
     expect(writes.map((r) => `${r.method} ${new URL(r.url).pathname}${new URL(r.url).search}`)).toEqual([
+      `PUT /v1/tenants/${T}/policies/web-app?dryRun=true`,
       `PUT /v1/tenants/${T}/policies/web-app?dryRun=true`,
     ]);
     const after = await s.api.ok<{ revision: number }>('read', 'GET', `/v1/tenants/${T}`, s.admin);
