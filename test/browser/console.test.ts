@@ -257,6 +257,17 @@ describe.sequential('console', () => {
     expect(denied).toMatch(/decision\s+drop\s+by web-app\/deny-rest/);
     expect(denied).toMatch(/web-app\/web-to-db\s+allow\s+no-match\s+services/);
     await shot('explain');
+
+    // a workload outside the rule's dynamic group: which criteria it fails
+    await page.locator('select[name=src]').selectOption('workload:batch-1');
+    await page.getByLabel('destination port').fill('5432');
+    await page.getByRole('button', { name: 'Explain', exact: true }).click();
+    await expect.poll(() => hops.first().innerText()).toMatch(/hop 1: hv-2 · batch-1-eth0 \(batch-1\) · out/);
+    const miss = await hops
+      .first()
+      .locator('[data-testid=evaluated] tr', { hasText: 'web-to-db' })
+      .innerText();
+    expect(miss).toMatch(/no-match\s+source[\s\S]*group web: [\s\S]*tag equals "tier=web"/);
   });
 
   test("an editor's dry run shows the verdicts a change would flip, and changes nothing", async () => {
