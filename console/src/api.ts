@@ -24,8 +24,10 @@ export async function request(
   path: string,
   token = session.token(),
   headers: Record<string, string> = {},
+  init: { method?: string; body?: string } = {},
 ): Promise<Response> {
   const res = await fetch(path, {
+    ...init,
     headers: { authorization: `Bearer ${token ?? ''}`, accept: 'application/json', ...headers },
     cache: 'no-store',
     credentials: 'omit',
@@ -46,6 +48,26 @@ export async function request(
 
 export async function get<T>(path: string, token?: string): Promise<T> {
   return (await (await request(path, token)).json()) as T;
+}
+
+/** A POST that only asks (explain): the console never sends a write. */
+export async function ask<T>(path: string, body: unknown): Promise<T> {
+  const init = { method: 'POST', body: JSON.stringify(body) };
+  const res = await request(path, undefined, { 'content-type': 'application/json' }, init);
+  return (await res.json()) as T;
+}
+
+/** A write sent as a dry run only (`?dryRun=true`): the API answers what it would do and changes nothing. */
+export async function dryRun<T>(
+  path: string,
+  method: 'PUT' | 'PATCH' | 'DELETE',
+  body?: unknown,
+): Promise<T> {
+  const sep = path.includes('?') ? '&' : '?';
+  const init = { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
+  const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+  const res = await request(`${path}${sep}dryRun=true`, undefined, headers, init);
+  return (await res.json()) as T;
 }
 
 export interface Tagged<T> {

@@ -14,20 +14,25 @@ export function exportUrl(path: string, format: 'csv' | 'json', from: string, to
   return `${path}?${q}`;
 }
 
+/** Fetches `path` with the bearer header and saves the answer as `filename`. */
+export async function download(path: string, filename: string): Promise<void> {
+  const res = await request(path);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 export function Export({ path, name }: { path: string; name: string }) {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const download = async (format: 'csv' | 'json') => {
+  const save = async (format: 'csv' | 'json') => {
     setError(null);
     try {
-      const res = await request(exportUrl(path, format, from, to));
-      const url = URL.createObjectURL(await res.blob());
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `${name}.${format}`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      await download(exportUrl(path, format, from, to), `${name}.${format}`);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }
@@ -51,10 +56,10 @@ export function Export({ path, name }: { path: string; name: string }) {
           onInput={(e) => setTo((e.target as HTMLInputElement).value)}
         />
       </label>{' '}
-      <button type="button" onClick={() => void download('csv')}>
+      <button type="button" onClick={() => void save('csv')}>
         CSV
       </button>{' '}
-      <button type="button" onClick={() => void download('json')}>
+      <button type="button" onClick={() => void save('json')}>
         JSON
       </button>
       {error && <p class="error">{error}</p>}

@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, onUnauthorized, type Page } from './api.js';
-import { href, useRoute } from './route.js';
+import { href, parseRoute, useRoute } from './route.js';
 import { session } from './session.js';
 import { VIEWS } from './views/index.js';
 
@@ -60,7 +60,9 @@ function Shell({ tenants, signOut }: { tenants: TenantRef[]; signOut: () => void
   const route = useRoute();
   const tenant = route.tenant && tenants.some((t) => t.id === route.tenant) ? route.tenant : tenants[0]?.id;
   useEffect(() => {
-    if (tenant && route.tenant !== tenant) location.replace(href(tenant, route.view));
+    // the hash as it is now: it may have moved since this render (a link followed right after sign-in)
+    const now = parseRoute(location.hash);
+    if (tenant && !tenants.some((t) => t.id === now.tenant)) location.replace(href(tenant, now.view));
   }, [tenant, route.tenant, route.view]);
   const view = VIEWS.find((v) => v.key === route.view) ?? VIEWS[0]!;
   return (

@@ -26,3 +26,13 @@ export function useRoute(): Route {
   }, []);
   return route;
 }
+
+/** A rule in the policies view: `#/<tenant>/policies/<policy>/<rule>` (ids never hold a slash). */
+export const ruleHref = (tenant: string, policy: string, rule: string): string =>
+  href(tenant, 'policies', `${policy}/${rule}`);
+
+export function splitRuleId(id: string | null): { policy: string | null; rule: string | null } {
+  if (!id) return { policy: null, rule: null };
+  const at = id.indexOf('/');
+  return at < 0 ? { policy: id, rule: null } : { policy: id.slice(0, at), rule: id.slice(at + 1) };
+}

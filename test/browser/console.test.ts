@@ -2,7 +2,7 @@
  * The auditor's console in a real browser: the service under `wrangler dev`, Debian's chromium sealed to
  * loopback, one page signed in as a tenant's auditor going through every view as a person would.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -80,7 +80,7 @@ describe.sequential('console', () => {
     await expect.poll(() => text('main'), { timeout: 30_000 }).toContain('in sync');
     const main = await text('main');
     expect(main).toMatch(/policies\s+2/);
-    expect(main).toMatch(/rules\s+3/);
+    expect(main).toMatch(/rules\s+4/);
     expect(main).toMatch(/workloads\s+4/);
     expect(main).toMatch(/groups\s+2/);
   });
@@ -199,14 +199,148 @@ describe.sequential('console', () => {
     expect(await page.locator('.webhook[data-kind=netbox]').innerText()).toContain('not configured');
   });
 
+  test('analysis shows the planted shadowed rule, its cover, a sample packet and a fix, linked to the rule', async () => {
+    await view('Analysis');
+    const row = page.locator('[data-testid=findings-shadowed] tr', { hasText: 'allow-bad-host' });
+    await expect
+      .poll(() => row.innerText())
+      .toMatch(
+        /quarantine\/allow-bad-host\s+quarantine\/block-bad-net\s+sample 192\.0\.2\.7 → .*remove quarantine\/allow-bad-host/s,
+      );
+    // the clean rule that covers it is not reported shadowed
+    expect(
+      await page
+        .locator('[data-testid=findings-shadowed] tr[data-finding="quarantine/block-bad-net"]')
+        .count(),
+    ).toBe(0);
+    await shot('analysis');
+
+    const saved = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'CSV' }).click();
+    const csv = readFileSync((await (await saved).path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toBe(
+      'kind,policy,rule,exact,covering,covering_count,packet,scope,fix,message',
+    );
+    expect(csv).toMatch(/^shadowed,quarantine,allow-bad-host,true,quarantine\/block-bad-net,1,/m);
+    expect(requests.some((r) => r.url.endsWith(`/v1/tenants/${T}/analysis?format=csv`))).toBe(true);
+
+    await row.getByRole('link', { name: 'quarantine/allow-bad-host' }).first().click();
+    await expect.poll(() => page.locator('main h2').first().textContent()).toContain('Policies');
+    const focused = page.locator('[data-testid=rules] tr.focus');
+    await expect.poll(() => focused.innerText()).toMatch(/^2\s+allow-bad-host\s+192\.0\.2\.7\/32.*allow/s);
+    expect(await page.locator('.policy-list li.selected').innerText()).toContain('Quarantine');
+    await expect.poll(() => text('.rule-detail')).toContain('Sources resolved');
+  });
+
+  test("explain shows each hop's decision and the rules evaluated before it", async () => {
+    await view('Explain');
+    await page.locator('select[name=src]').selectOption('workload:web-1');
+    await page.locator('select[name=dst]').selectOption('workload:db-1');
+    await page.getByLabel('destination port').fill('5432');
+    await page.getByRole('button', { name: 'Explain', exact: true }).click();
+    const hops = page.locator('[data-testid=hop]');
+    await expect.poll(() => hops.count()).toBe(2);
+    expect(await text('[data-testid=verdict]')).toBe('allow');
+    const out = await hops.nth(0).innerText();
+    expect(out).toMatch(/hop 1: hv-1 · web-1-eth0 \(web-1\) · out\s+in sync/);
+    expect(out).toMatch(/decision\s+allow\s+by web-app\/web-to-db/);
+    // the emergency rules come first and miss on the source address
+    expect(out).toMatch(/quarantine\/block-bad-net\s+drop\s+no-match\s+source/);
+    expect(await hops.nth(1).innerText()).toMatch(
+      /hop 2: hv-1 · db-1-eth0 \(db-1\) · in[\s\S]*decision\s+allow\s+by web-app\/web-to-db/,
+    );
+
+    await page.getByLabel('destination port').fill('22');
+    await page.getByRole('button', { name: 'Explain', exact: true }).click();
+    await expect.poll(() => text('[data-testid=verdict]')).toBe('drop');
+    const denied = await hops.nth(0).innerText();
+    expect(denied).toMatch(/decision\s+drop\s+by web-app\/deny-rest/);
+    expect(denied).toMatch(/web-app\/web-to-db\s+allow\s+no-match\s+services/);
+    await shot('explain');
+
+    // a workload outside the rule's dynamic group: which criteria it fails
+    await page.locator('select[name=src]').selectOption('workload:batch-1');
+    await page.getByLabel('destination port').fill('5432');
+    await page.getByRole('button', { name: 'Explain', exact: true }).click();
+    await expect.poll(() => hops.first().innerText()).toMatch(/hop 1: hv-2 · batch-1-eth0 \(batch-1\) · out/);
+    const miss = await hops
+      .first()
+      .locator('[data-testid=evaluated] tr', { hasText: 'web-to-db' })
+      .innerText();
+    expect(miss).toMatch(/no-match\s+source[\s\S]*group web: [\s\S]*tag equals "tier=web"/);
+  });
+
+  test("an editor's dry run shows the verdicts a change would flip, and changes nothing", async () => {
+    const before = await s.api.ok<{ revision: number }>('read', 'GET', `/v1/tenants/${T}`, s.admin);
+    const editor = await browser.context.newPage();
+    const sent: { url: string; method: string }[] = [];
+    editor.on('request', (r: Request) => sent.push({ url: r.url(), method: r.method() }));
+    await editor.goto(`${server.base}/console`);
+    await editor.getByLabel('API token').fill(s.editor);
+    await editor.getByRole('button', { name: 'Sign in' }).click();
+    await editor.getByRole('navigation').getByRole('link', { name: 'Dry run', exact: true }).click();
+    await editor.getByLabel('id', { exact: true }).fill('web-app');
+    await editor.getByRole('button', { name: 'Load current' }).click();
+    await expect
+      .poll(() => editor.getByLabel('object as JSON').inputValue())
+      .toMatch(/"id": "web-app"[\s\S]*"id": "web-to-db"/);
+    // the policy as loaded goes back unchanged
+    await editor.getByRole('button', { name: 'Dry run', exact: true }).click();
+    await expect
+      .poll(() => editor.locator('[data-testid=impact]').innerText(), { timeout: 30_000 })
+      .toMatch(/^unchanged\s+nothing changed[\s\S]*0 of \d+ would be cut/);
+    // web-to-db removed: the logged allows of web-1 → db-1 would now be dropped by deny-rest
+    const policy = {
+      name: 'Web app',
+      category: 'application',
+      priority: 10,
+      rules: [{ id: 'deny-rest', action: 'drop', log: true }],
+    };
+    await editor.getByLabel('object as JSON').fill(JSON.stringify(policy));
+    await editor.getByRole('button', { name: 'Dry run', exact: true }).click();
+    const impact = editor.locator('[data-testid=impact]');
+    await expect.poll(() => impact.innerText(), { timeout: 30_000 }).toMatch(/^update\s+nothing changed/);
+    expect(await editor.locator('[data-testid=flowlog-impact]').innerText()).toMatch(
+      /of the last \d+ logged verdicts, 2 newly denied, 0 newly allowed/,
+    );
+    const flipped = await editor.locator('[data-testid=flowlog-sample] tbody tr').allInnerTexts();
+    expect(flipped).toHaveLength(2);
+    for (const row of flipped)
+      expect(row).toMatch(
+        /hv-1\s+web-1-eth0 out\s+10\.0\.0\.10:4000[12] → 10\.0\.0\.20:5432 tcp\s+allow web-app\/web-to-db\s+drop web-app\/deny-rest/,
+      );
+    // the two SYNs web-1 sent are tracked on hv-1; the candidate would cut both
+    expect(await editor.locator('[data-testid=cut]').innerText()).toMatch(/^2 of 2 would be cut/);
+    const cut = await editor.locator('[data-testid=cut-sample] tbody tr').allInnerTexts();
+    expect(cut).toHaveLength(2);
+    for (const row of cut)
+      expect(row).toMatch(
+        /hv-1\s+web-1-eth0 out\s+10\.0\.0\.10:4000[12] → 10\.0\.0\.20:5432 tcp\s+SYN_SENT\s+web-app\/web-to-db\s+drop web-app\/deny-rest/,
+      );
+    await editor.screenshot({ path: path.join(SHOTS, 'dry-run.png'), fullPage: true });
+    // the console sent the change only as a dry run, and the tenant did not move
+    const writes = sent.filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
+    expect(writes.map((r) => `${r.method} ${new URL(r.url).pathname}${new URL(r.url).search}`)).toEqual([
+      `PUT /v1/tenants/${T}/policies/web-app?dryRun=true`,
+      `PUT /v1/tenants/${T}/policies/web-app?dryRun=true`,
+    ]);
+    const after = await s.api.ok<{ revision: number }>('read', 'GET', `/v1/tenants/${T}`, s.admin);
+    expect(after.revision).toBe(before.revision);
+    await editor.close();
+  });
+
   test('an auditor sees no write controls and the console only reads', async () => {
-    const allowed = /^(Sign out|Filter|‹ previous|next ›|Load older|CSV|JSON|Sign in)$/;
-    for (const v of ['Overview', 'Policies', 'Groups', 'Audit log', 'Webhooks']) {
+    const allowed = /^(Sign out|Filter|‹ previous|next ›|Load older|CSV|JSON|Sign in|Explain)$/;
+    for (const v of ['Overview', 'Policies', 'Groups', 'Audit log', 'Webhooks', 'Analysis', 'Explain']) {
       await view(v);
       const buttons = await page.locator('main button:not(.link), header button').allTextContents();
       for (const b of buttons) expect(b.trim()).toMatch(allowed);
     }
-    expect(requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD')).toEqual([]);
+    // explain is a POST that only asks (SPEC §12, allowed for auditors); nothing else but GETs
+    const asks = requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
+    expect(asks.length).toBeGreaterThan(0);
+    for (const r of asks)
+      expect(`${r.method} ${new URL(r.url).pathname}`).toBe(`POST /v1/tenants/${T}/explain`);
   });
 
   test('a 10,000-rule policy pages its rules', async () => {

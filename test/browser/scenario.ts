@@ -1,7 +1,7 @@
 /**
  * One small tenant with every kind of object the console shows, set up through the API as a pipeline
  * would: hypervisors, workloads, a dynamic and a static group, two policies in two categories (logged
- * rules), an update (an audit diff), a migration, an inventory webhook delivery; and a 10,000-rule policy
+ * rules, one shadowed), an update (an audit diff), a migration, an inventory webhook delivery; and a 10,000-rule policy
  * in a second tenant.
  */
 import { createHmac, randomBytes } from 'node:crypto';
@@ -18,6 +18,8 @@ export interface Scenario {
   auditor: string;
   /** auditor of every tenant */
   globalAuditor: string;
+  /** editor of `acme` (the dry-run view) */
+  editor: string;
   agent: string;
   /** a packet from web-1 to db-1:5432, allowed and logged by rule web-to-db */
   sendPacket(sport: number): Promise<unknown>;
@@ -99,6 +101,8 @@ export async function setUp(base: string, admin: string): Promise<Scenario> {
     priority: 1,
     rules: [
       { id: 'block-bad-net', sources: { groups: [], cidrs: ['192.0.2.0/24'] }, action: 'drop', log: true },
+      // planted for the analysis view: the drop above decides all of its packets
+      { id: 'allow-bad-host', sources: { groups: [], cidrs: ['192.0.2.7/32'] }, action: 'allow' },
     ],
   });
   // an update: the audit log shows it as a diff
@@ -153,6 +157,7 @@ export async function setUp(base: string, admin: string): Promise<Scenario> {
     admin,
     auditor: await token({ role: 'auditor', tenant: T, name: 'acme-auditor' }),
     globalAuditor: await token({ role: 'auditor', name: 'all-auditor' }),
+    editor: await token({ role: 'editor', tenant: T, name: 'acme-editor' }),
     agent,
     sendPacket,
   };

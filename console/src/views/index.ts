@@ -1,6 +1,8 @@
 import type { FunctionComponent } from 'preact';
+import { AnalysisView } from './analysis.js';
 import { AuditView } from './audit.js';
-import { ComingView } from './coming.js';
+import { DryRunView } from './dry-run.js';
+import { ExplainView } from './explain.js';
 import { FlowLogView } from './flowlog.js';
 import { GroupsView } from './groups.js';
 import { HypervisorsView } from './hypervisors.js';
@@ -15,7 +17,7 @@ export interface ViewProps {
   id: string | null;
 }
 
-/** The console's views in navigation order; a new view (explain, analysis) is one entry here. */
+/** The console's views in navigation order; a new view is one entry here. */
 export const VIEWS: { key: string; label: string; component: FunctionComponent<ViewProps> }[] = [
   { key: 'overview', label: 'Overview', component: OverviewView },
   { key: 'policies', label: 'Policies', component: PoliciesView },
@@ -26,6 +28,7 @@ export const VIEWS: { key: string; label: string; component: FunctionComponent<V
   { key: 'audit', label: 'Audit log', component: AuditView },
   { key: 'migrations', label: 'Migrations', component: MigrationsView },
   { key: 'webhooks', label: 'Webhooks', component: WebhooksView },
-  { key: 'explain', label: 'Explain', component: () => ComingView({ title: 'Explain' }) },
-  { key: 'analysis', label: 'Analysis', component: () => ComingView({ title: 'Analysis' }) },
+  { key: 'explain', label: 'Explain', component: ExplainView },
+  { key: 'analysis', label: 'Analysis', component: AnalysisView },
+  { key: 'dry-run', label: 'Dry run', component: DryRunView },
 ];

@@ -1,8 +1,8 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { enc, getAll, getIfChanged, sinceRevision, tenantPath, type Tagged } from '../api.js';
 import { bytes, num, time } from '../format.js';
 import { usePoll } from '../poll.js';
-import { href } from '../route.js';
+import { href, splitRuleId } from '../route.js';
 import {
   CATEGORIES,
   type Peer,
@@ -51,6 +51,7 @@ export function PoliciesView({ tenant, id }: { tenant: string; id: string | null
     3000,
     [tenant],
   );
+  const focus = splitRuleId(id);
   return (
     <Section title="Policies in evaluation order">
       <Status polled={polled}>
@@ -61,7 +62,7 @@ export function PoliciesView({ tenant, id }: { tenant: string; id: string | null
             <div class="split">
               <ol class="policy-list">
                 {policies.map((p) => (
-                  <li key={p.id} class={p.id === (id ?? policies[0]!.id) ? 'selected' : ''}>
+                  <li key={p.id} class={p.id === (focus.policy ?? policies[0]!.id) ? 'selected' : ''}>
                     <a href={href(tenant, 'policies', p.id)}>
                       <strong>{p.name ?? p.id}</strong>{' '}
                       <span class="muted">
@@ -72,7 +73,11 @@ export function PoliciesView({ tenant, id }: { tenant: string; id: string | null
                   </li>
                 ))}
               </ol>
-              <PolicyRules tenant={tenant} policy={policies.find((p) => p.id === id) ?? policies[0]!} />
+              <PolicyRules
+                tenant={tenant}
+                policy={policies.find((p) => p.id === focus.policy) ?? policies[0]!}
+                focus={focus.rule}
+              />
             </div>
           )
         }
@@ -81,10 +86,21 @@ export function PoliciesView({ tenant, id }: { tenant: string; id: string | null
   );
 }
 
-function PolicyRules({ tenant, policy }: { tenant: string; policy: Policy }) {
+function PolicyRules({ tenant, policy, focus }: { tenant: string; policy: Policy; focus: string | null }) {
   const [page, setPage] = useState(0);
   const [filter, setFilter] = useState('');
   const [open, setOpen] = useState<string | null>(null);
+  // a link to one rule (from the analysis or explain view) opens its page with the rule opened
+  useEffect(() => {
+    const at = focus ? policy.rules.findIndex((r) => r.id === focus) : -1;
+    if (at < 0) return;
+    setFilter('');
+    setPage(Math.floor(at / PAGE));
+    setOpen(focus);
+    requestAnimationFrame(() =>
+      document.querySelector(`tr[data-rule="${CSS.escape(focus!)}"]`)?.scrollIntoView({ block: 'center' }),
+    );
+  }, [policy.id, focus]);
   // conditional: an idle policy's counters answer 304 and the map is kept as it was
   const stats = usePoll(
     async (prev: Tagged<Map<string, RuleStats>> | undefined) => {
@@ -151,7 +167,7 @@ function PolicyRules({ tenant, policy }: { tenant: string; policy: Policy }) {
             return [
               <tr
                 key={r.id}
-                class={r.disabled ? 'disabled' : ''}
+                class={`${r.disabled ? 'disabled' : ''}${r.id === focus ? ' focus' : ''}`}
                 data-rule={r.id}
                 onClick={() => setOpen(open === r.id ? null : r.id)}
               >
