@@ -1,7 +1,7 @@
 /**
  * Classifier benchmark on ClassBench acl1_1k and acl3_10k: Mpps over each trace, build time and
  * retained bytes of the chunked bit-vector classifier beside the old plain bit-vector one
- * (bench/baseline-bit-vector, a copy of it) measured in the same run, plus a first-match linear scan
+ * (bench/baseline-bit-vector: the files that changed, as they were; the rest shared with src) measured in the same run, plus a first-match linear scan
  * on acl3_10k; and a hypervisor with 500 vNICs that each apply a distinct fifth of acl3_10k, realized
  * with one shared classifier beside one classifier per vNIC list (as before sharing). Retained bytes
  * come from fresh processes (bench/classifier-footprint.ts).

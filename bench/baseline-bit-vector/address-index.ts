@@ -1,6 +1,6 @@
 import type { AddressMatch } from '../../src/compiler/types.js';
-import { BitVectorClasses, type ClassVectors } from './bit-vector-classes.js';
-import { Segments, sweepIntervals } from './interval-sweep.js';
+import { BitVectorClasses, type ClassVectors } from '../../src/dataplane/classifier/bit-vector-classes.js';
+import { Segments, sweepIntervals } from '../../src/dataplane/classifier/interval-sweep.js';
 import {
   complementRanges,
   complementV6Ranges,

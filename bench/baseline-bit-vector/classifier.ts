@@ -1,5 +1,5 @@
 import { AddressIndex4, AddressIndex6, type AddressOwner } from './address-index.js';
-import { summaryWordsFor } from './bit-vector-classes.js';
+import { summaryWordsFor } from '../../src/dataplane/classifier/bit-vector-classes.js';
 import { firstCommonBit } from './first-common-bit.js';
 import { ServiceIndex, type ServiceOwner } from './service-index.js';
 import type { Classifier, ClassifierRule } from '../../src/dataplane/classifier/types.js';

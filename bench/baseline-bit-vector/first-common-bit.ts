@@ -1,4 +1,4 @@
-import type { ClassVectors } from './bit-vector-classes.js';
+import type { ClassVectors } from '../../src/dataplane/classifier/bit-vector-classes.js';
 
 /**
  * Lowest bit set in all four class vectors, or -1. The summaries (one bit per non-zero word) are

@@ -1,7 +1,7 @@
 import type { ServiceMatch } from '../../src/compiler/types.js';
-import { BitVectorClasses, type ClassVectors } from './bit-vector-classes.js';
-import { crossProduct } from './cross-product.js';
-import { intervalTable, Segments, sweepIntervals } from './interval-sweep.js';
+import { BitVectorClasses, type ClassVectors } from '../../src/dataplane/classifier/bit-vector-classes.js';
+import { crossProduct } from '../../src/dataplane/classifier/cross-product.js';
+import { intervalTable, Segments, sweepIntervals } from '../../src/dataplane/classifier/interval-sweep.js';
 import { normalizeRanges } from '../../src/dataplane/classifier/ranges.js';
 
 const PROTOS = 256;
