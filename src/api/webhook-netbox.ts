@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { deliveryQueueOf } from '../env.js';
+import { DeliveryRejected, placeHost } from '../deliveries/place-host.js';
 import type { NetboxDelivery } from '../inventory/netbox/parse-netbox-delivery.js';
 import type { Db } from '../store/db.js';
 import { getHypervisor } from '../store/hypervisors.js';
@@ -10,16 +11,17 @@ import { ApiError, notFound, unprocessable } from './errors.js';
 
 /** The hypervisor a host names, or a 422 that rejects the delivery. */
 export async function hypervisorFor(db: Db, source: WebhookSource, host: string | null, vm: number | string) {
-  if (host === null)
-    throw unprocessable('unknown-hypervisor', `VM ${vm} has neither a device nor a cluster to place it on`);
-  const id = source.hypervisors[host] ?? host;
-  if (!(await getHypervisor(db, id)))
-    throw unprocessable(
-      'unknown-hypervisor',
-      `host "${host}" maps to no hypervisor: add it to the source's hypervisors map`,
-      { host, hypervisor: id },
+  try {
+    return await placeHost(
+      source.hypervisors,
+      host,
+      vm,
+      async (id) => (await getHypervisor(db, id)) !== null,
     );
-  return id;
+  } catch (err) {
+    if (err instanceof DeliveryRejected) throw unprocessable(err.code, err.message, err.details);
+    throw err;
+  }
 }
 
 export async function revisionOf(db: Db, t: string): Promise<number> {

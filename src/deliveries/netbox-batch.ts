@@ -19,22 +19,12 @@ import { recordDeliveryStatement, seenDeliveries, type DeliveryRecord } from '..
 import { deleteWorkloadStatements, putWorkloadStatements } from '../store/workloads.js';
 import { startMove, type Move } from './moves.js';
 import { NetboxOverlay } from './netbox-overlay.js';
+import { DeliveryRejected, placeHost } from './place-host.js';
 import type { JobAnswer, NetboxJob } from './types.js';
 
 const INVENTORY = new Set([NETBOX_VM, NETBOX_INTERFACE, NETBOX_ADDRESS]);
 const ACTOR = 'webhook:netbox';
 const GUARD_RETRIES = 3;
-
-/** A delivery that cannot be applied as it stands (SPEC §7: 422, recorded as `rejected`, replayable). */
-class DeliveryRejected extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly details: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
 
 type Planned =
   | { kind: 'applied'; reason: string; moves: Move[] }
@@ -42,21 +32,8 @@ type Planned =
   | { kind: 'duplicate' }
   | { kind: 'rejected'; error: DeliveryRejected };
 
-async function hypervisorFor(ov: NetboxOverlay, job: NetboxJob, host: string | null, vm: number) {
-  if (host === null)
-    throw new DeliveryRejected(
-      'unknown-hypervisor',
-      `VM ${vm} has neither a device nor a cluster to place it on`,
-    );
-  const id = job.hypervisors[host] ?? host;
-  if (!(await ov.hypervisorExists(id)))
-    throw new DeliveryRejected(
-      'unknown-hypervisor',
-      `host "${host}" maps to no hypervisor: add it to the source's hypervisors map`,
-      { host, hypervisor: id },
-    );
-  return id;
-}
+const hypervisorFor = (ov: NetboxOverlay, job: NetboxJob, host: string | null, vm: number) =>
+  placeHost(job.hypervisors, host, vm, (id) => ov.hypervisorExists(id));
 
 function assertStorable(w: Workload): void {
   const { id: _id, ...body } = w;

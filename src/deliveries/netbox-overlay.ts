@@ -179,8 +179,7 @@ export class NetboxOverlay {
     if (missing.length === 0) return;
     for (const o of await getNetboxChildren(this.db, this.tenant, CHILD_TYPE[parentType]!, missing)) {
       const key = keyOf(o.objectType, o.id);
-      if (!this.#objects.has(key) || (this.#objects.get(key) === null && !this.#changedObjects.has(key)))
-        this.#objects.set(key, o);
+      if (!this.#objects.has(key)) this.#objects.set(key, o);
     }
     for (const p of missing) this.#childrenLoaded.add(keyOf(parentType, p));
   }
