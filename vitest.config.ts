@@ -69,6 +69,17 @@ export default defineConfig(async () => {
         },
         {
           test: {
+            name: 'service',
+            // pipelines' view: the served OpenAPI document and the omniwall CLI against a real `wrangler dev`
+            environment: 'node',
+            include: ['test/contract/**/*.test.ts', 'test/cli/**/*.test.ts'],
+            testTimeout: 120_000,
+            hookTimeout: 240_000,
+            sequence: { groupOrder: 1 },
+          },
+        },
+        {
+          test: {
             name: 'browser',
             // the console under `wrangler dev`, driven in Debian's chromium (test/browser/chromium.ts)
             environment: 'node',
@@ -77,7 +88,7 @@ export default defineConfig(async () => {
             hookTimeout: 240_000,
             expect: { poll: { timeout: 10_000, interval: 100 } },
             // after the other projects: its 5 s live-update check should not share 2 cores with workerd suites
-            sequence: { groupOrder: 1 },
+            sequence: { groupOrder: 2 },
           },
         },
       ],

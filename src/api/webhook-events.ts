@@ -16,7 +16,8 @@ import { workloadFromBody } from './routes/workloads.js';
 import { Id } from './schemas/common.js';
 import { WorkloadBody } from './schemas/resources.js';
 import { formatPath } from './validation.js';
-import { startMove, type DeliveryResult } from '../deliveries/index.js';
+import { startMove } from '../deliveries/moves.js';
+import type { DeliveryResult } from '../deliveries/types.js';
 import { hypervisorFor, revisionOf } from './webhook-netbox.js';
 
 const Envelope = z.discriminatedUnion('type', [

@@ -11,7 +11,8 @@ import { deleteWorkloadStatements, getWorkload, loadAllWorkloads } from '../stor
 import type { AppEnv } from './context.js';
 import { tenantWriteError, unprocessable } from './errors.js';
 import { realizeAfterWrite } from './realize-hook.js';
-import { startMove, type DeliveryResult } from '../deliveries/index.js';
+import { startMove } from '../deliveries/moves.js';
+import type { DeliveryResult } from '../deliveries/types.js';
 import { revisionOf } from './webhook-netbox.js';
 
 const ACTOR = 'webhook:vcenter';

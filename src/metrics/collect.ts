@@ -3,7 +3,7 @@ import type { HypervisorMetrics } from '../hypervisor/hypervisor-do.js';
 import type { Db } from '../store/db.js';
 import { centralCounts } from '../store/metric-counts.js';
 import type { MetricFamily, Sample } from './exposition.js';
-import { metricsOf } from './metrics-do.js';
+import { metricsOf } from './metrics-of.js';
 import { requestCounts } from './request-counts.js';
 
 /** Hypervisor objects asked at once: a scrape of a large fleet stays within the subrequest budget's pace. */

@@ -1,13 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.js';
 
-/** One API request count: method, route pattern, status and how many. */
-export interface RequestCount {
-  method: string;
-  route: string;
-  status: number;
-  n: number;
-}
+import type { RequestCount } from './metrics-of.js';
 
 /**
  * API request counts of every Worker isolate, summed. Isolates send what they counted at most every few
@@ -42,8 +36,3 @@ export class MetricsDO extends DurableObject<Env> {
       .map((r) => ({ method: r.method, route: r.route, status: r.status, n: r.n }));
   }
 }
-
-type Bindings = Pick<Env, 'METRICS'>;
-
-/** The one object that sums API request counts. */
-export const metricsOf = (env: Bindings) => env.METRICS.get(env.METRICS.idFromName('global'));

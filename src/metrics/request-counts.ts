@@ -1,5 +1,5 @@
 import type { Env } from '../env.js';
-import { metricsOf, type RequestCount } from './metrics-do.js';
+import { metricsOf, type RequestCount } from './metrics-of.js';
 
 /** At most one flush per isolate this often: a busy isolate costs the MetricsDO one write per interval. */
 export const FLUSH_INTERVAL_MS = 5_000;
