@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { diffApp } from '../../policy/app-diff.js';
-import { deleteAppStatement, getAppSpec, putAppStatement } from '../../store/apps.js';
+import { deleteAppStatement, getAppSpec, listAppSpecs, putAppStatement } from '../../store/apps.js';
 import {
   appKeys,
   assertClaimable,
@@ -13,12 +13,14 @@ import {
   statementsFor,
   validateDesired,
   type Desired,
+  type TenantObjects,
 } from '../app-plan.js';
 import { router } from '../context.js';
 import { dryRunImpact, DryRunQuery, isDryRun, withApp } from '../dry-run.js';
-import { notFound } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
 import { AnyObject, ERRORS, jsonBody, ok, security } from '../openapi-helpers.js';
-import { TenantObjectParams } from '../schemas/common.js';
+import { PageQuery, TenantObjectParams, TenantParam, page } from '../schemas/common.js';
+import { pageOf, readPage } from '../pagination.js';
 import { AppBody } from '../schemas/resources.js';
 import { readableTenant, writeTenant } from '../tenant-write.js';
 
@@ -54,6 +56,8 @@ appRoutes.openapi(
     const { t, id } = c.req.valid('param');
     const dryRun = c.req.valid('query').dryRun === 'true';
     const body = c.req.valid('json');
+    if (body.id !== undefined && body.id !== id)
+      throw badRequest(`body.id: "${body.id}" differs from the path id "${id}"`);
     let created = false;
     const out = await writeTenant(c, t, async (_tenant, db) => {
       const all = await loadObjects(db, t);
@@ -85,6 +89,20 @@ appRoutes.openapi(
   },
 );
 
+/** An app as read: its id, the spec it was applied with and what it owns; PUT back as it is, it changes nothing. */
+function appView(id: string, spec: unknown, all: TenantObjects) {
+  const mine = owned(all, id);
+  return {
+    id,
+    ...(spec as Pick<z.output<typeof AppBody>, 'groups' | 'services' | 'policies'>),
+    owns: {
+      groups: mine.groups.map((g) => g.id),
+      services: mine.services.map((s) => s.id),
+      policies: mine.policies.map((p) => p.id),
+    },
+  };
+}
+
 appRoutes.openapi(
   createRoute({
     method: 'get',
@@ -96,21 +114,37 @@ appRoutes.openapi(
   }),
   async (c) => {
     const { t, id } = c.req.valid('param');
-    await readableTenant(c, t);
+    const tenant = await readableTenant(c, t);
     const db = c.get('db');
-    const spec = (await getAppSpec(db, t, id)) as object | null;
+    const spec = await getAppSpec(db, t, id);
     if (spec === null) throw notFound('app', id);
-    const mine = owned(await loadObjects(db, t), id);
+    c.header('ETag', `"${tenant.revision}"`);
+    return c.json(appView(id, spec, await loadObjects(db, t)), 200);
+  },
+);
+
+appRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/tenants/{t}/apps',
+    tags: ['apps'],
+    security,
+    request: { params: TenantParam, query: PageQuery },
+    responses: { 200: ok(page(AnyObject)), ...ERRORS },
+  }),
+  async (c) => {
+    const { t } = c.req.valid('param');
+    const tenant = await readableTenant(c, t);
+    const { after, limit } = readPage(c.req.valid('query'));
+    const db = c.get('db');
+    const [specs, all] = await Promise.all([listAppSpecs(db, t, after, limit), loadObjects(db, t)]);
+    c.header('ETag', `"${tenant.revision}"`);
     return c.json(
-      {
-        id,
-        spec,
-        owns: {
-          groups: mine.groups.map((g) => g.id),
-          services: mine.services.map((s) => s.id),
-          policies: mine.policies.map((p) => p.id),
-        },
-      },
+      pageOf(
+        specs.map((a) => appView(a.id, a.spec, all)),
+        limit,
+        (a) => a.id,
+      ),
       200,
     );
   },

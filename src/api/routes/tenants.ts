@@ -10,7 +10,7 @@ import {
 import { assertRole } from '../auth/principal.js';
 import { router } from '../context.js';
 import { dryRunImpact, DryRunQuery, isDryRun, withSettings } from '../dry-run.js';
-import { conflict } from '../errors.js';
+import { badRequest, conflict } from '../errors.js';
 import { AnyObject, ERRORS, jsonBody, ok, security } from '../openapi-helpers.js';
 import { TenantParam } from '../schemas/common.js';
 import { TenantCreate, TenantPatch } from '../schemas/resources.js';
@@ -91,6 +91,8 @@ tenantRoutes.openapi(
   async (c) => {
     const { t } = c.req.valid('param');
     const patch = c.req.valid('json');
+    if (patch.id !== undefined && patch.id !== t)
+      throw badRequest(`body.id: "${patch.id}" differs from the path id "${t}"`);
     const dryRun = isDryRun(c);
     let before: Tenant | null = null;
     const out = await writeTenant<Tenant>(c, t, async (tenant, db) => {

@@ -9,7 +9,7 @@ import {
 import { getDelivery, listDeliveries, type DeliveryOutcome } from '../../store/webhook-deliveries.js';
 import { assertTenantWrite } from '../auth/principal.js';
 import { router } from '../context.js';
-import { badRequest, conflict, notFound } from '../errors.js';
+import { badRequest, conflict, notFound, unprocessable } from '../errors.js';
 import { AnyObject, ERRORS, jsonBody, ok, security } from '../openapi-helpers.js';
 import { Id, PageQuery, TenantParam, page } from '../schemas/common.js';
 import { readableTenant, writeTenant } from '../tenant-write.js';
@@ -21,9 +21,17 @@ export const WEBHOOK_KINDS = ['netbox', 'vcenter', 'events'] as const;
 const Kind = z.enum(WEBHOOK_KINDS).openapi({ param: { name: 'kind', in: 'path' } });
 const SourceParams = TenantParam.extend({ kind: Kind });
 
+const KeptSecret = z
+  .strictObject({ fingerprint: z.string().regex(/^[0-9a-f]{12}$/, 'a fingerprint as GET shows it') })
+  .openapi('KeptSecret', { description: 'keeps the stored secret with this fingerprint' });
+
 const SourceBody = z
   .strictObject({
-    secrets: z.array(z.string().min(8).max(512)).min(1).max(2),
+    kind: z.enum(WEBHOOK_KINDS).optional().openapi({ description: 'must equal the path kind when present' }),
+    secrets: z
+      .array(z.union([z.string().min(8).max(512), KeptSecret]))
+      .min(1)
+      .max(2),
     hypervisors: z.record(z.string().min(1).max(256), Id).default({}),
     enabled: z.boolean().default(true),
   })
@@ -37,6 +45,26 @@ async function publicView(s: WebhookSource) {
     hypervisors: s.hypervisors,
     enabled: s.enabled,
   };
+}
+
+/** New secrets as sent; a `{fingerprint}` keeps the stored one it names, so a GET can be PUT back. */
+async function keptSecrets(
+  secrets: (string | { fingerprint: string })[],
+  before: WebhookSource | null,
+): Promise<string[]> {
+  const stored = await Promise.all(
+    (before?.secrets ?? []).map(async (s) => ({ secret: s, fingerprint: await secretFingerprint(s) })),
+  );
+  return secrets.map((s, i) => {
+    if (typeof s === 'string') return s;
+    const kept = stored.find((x) => x.fingerprint === s.fingerprint);
+    if (!kept)
+      throw unprocessable(
+        'unknown-secret',
+        `body.secrets[${i}].fingerprint: no stored secret has fingerprint ${s.fingerprint}`,
+      );
+    return kept.secret;
+  });
 }
 
 const STANDARD_SECRET = /^whsec_(?:[A-Za-z0-9+/]{4}){2,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -58,18 +86,20 @@ webhookRoutes.openapi(
   }),
   async (c) => {
     const { t, kind } = c.req.valid('param');
-    const body = c.req.valid('json');
+    const { kind: bodyKind, secrets, ...rest } = c.req.valid('json');
+    if (bodyKind !== undefined && bodyKind !== kind)
+      throw badRequest(`body.kind: "${bodyKind}" differs from the path kind "${kind}"`);
     if (kind !== 'netbox')
-      body.secrets.forEach((secret, i) => {
-        if (!STANDARD_SECRET.test(secret))
+      secrets.forEach((secret, i) => {
+        if (typeof secret === 'string' && !STANDARD_SECRET.test(secret))
           throw badRequest(
             `body.secrets[${i}]: a ${kind} secret is whsec_ and the key in base64 (Standard Webhooks)`,
           );
       });
-    const next: WebhookSource = { kind, ...body };
     let created = false;
     const out = await writeTenant(c, t, async (_tenant, db) => {
       const before = await getWebhookSource(db, t, kind);
+      const next: WebhookSource = { kind, secrets: await keptSecrets(secrets, before), ...rest };
       const view = await publicView(next);
       if (before && JSON.stringify(before) === JSON.stringify(next)) return { unchanged: view };
       created = before === null;

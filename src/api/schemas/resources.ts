@@ -31,8 +31,20 @@ export const TenantCreate = z
   .strictObject({ id: Id, name: z.string().min(1).max(200), settings: SettingsPatch.optional() })
   .openapi('TenantCreate');
 
+/** What a GET answers beside the body; accepted back (and ignored) so a GET can be sent back as it is. */
+export const ReadOnlyRevision = z
+  .number()
+  .int()
+  .optional()
+  .openapi({ readOnly: true, description: 'the tenant revision when read; ignored on writes' });
+
 export const TenantPatch = z
-  .strictObject({ name: z.string().min(1).max(200).optional(), settings: SettingsPatch.optional() })
+  .strictObject({
+    id: Id.optional().openapi({ description: 'must equal the path id when present' }),
+    name: z.string().min(1).max(200).optional(),
+    settings: SettingsPatch.optional(),
+    revision: ReadOnlyRevision,
+  })
   .openapi('TenantPatch');
 
 export const TokenCreate = z
@@ -164,9 +176,15 @@ export const PolicyBody = z
   })
   .openapi('Policy');
 
+const AppOwns = z
+  .strictObject({ groups: z.array(Id), services: z.array(Id), policies: z.array(Id) })
+  .optional()
+  .openapi({ readOnly: true, description: 'the objects the app owns when read; ignored on writes' });
+
 export const AppBody = z
   .strictObject({
     id: Id.optional(),
+    owns: AppOwns,
     groups: z.record(Id, GroupBody).default({}),
     services: z.record(Id, ServiceBody).default({}),
     policies: z.record(Id, PolicyBody.omit({ app: true })).default({}),
