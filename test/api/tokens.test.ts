@@ -175,3 +175,14 @@ describe('lastUsedAt', () => {
     expect((await listed(t.id))?.lastUsedAt).toBeNull();
   });
 });
+
+describe('whoami', () => {
+  it("answers the calling token's id, role and scope, and 401 without a token", async () => {
+    await createTenant('who-a');
+    const res = await ok(call('POST', '/v1/tokens', { body: { role: 'editor', tenant: 'who-a' } }), 201);
+    const me = await ok(call('GET', '/v1/whoami', { token: res.body.token }));
+    expect(me.body).toEqual({ tokenId: res.body.id, role: 'editor', tenant: 'who-a', hypervisor: null });
+    expect((await ok(call('GET', '/v1/whoami'))).body).toMatchObject({ role: 'admin', tenant: null });
+    expect((await call('GET', '/v1/whoami', { token: null })).status).toBe(401);
+  });
+});

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { getHypervisor } from '../../store/hypervisors.js';
 import { getTenant } from '../../store/tenants.js';
 import { deleteToken, insertToken, listTokens } from '../../store/tokens.js';
-import { assertRole } from '../auth/principal.js';
+import { assertRole, ROLES } from '../auth/principal.js';
 import { randomSecret, sha256Hex } from '../auth/secrets.js';
 import { router } from '../context.js';
 import { badRequest, notFound, unprocessable } from '../errors.js';
@@ -110,5 +110,29 @@ tokenRoutes.openapi(
     const { id } = c.req.valid('param');
     if (!(await deleteToken(c.get('db'), id))) throw notFound('token', id);
     return c.body(null, 204);
+  },
+);
+
+const Whoami = z
+  .object({
+    tokenId: z.string(),
+    role: z.enum(ROLES),
+    tenant: z.string().nullable(),
+    hypervisor: z.string().nullable(),
+  })
+  .openapi('Whoami');
+
+tokenRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/whoami',
+    tags: ['tokens'],
+    security,
+    description: "The calling token's id, role and scope (so a client can default to the token's tenant).",
+    responses: { 200: ok(Whoami), ...ERRORS },
+  }),
+  (c) => {
+    const { tokenId, role, tenant, hypervisor } = c.get('principal');
+    return c.json({ tokenId, role, tenant, hypervisor }, 200);
   },
 );
