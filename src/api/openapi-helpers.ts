@@ -1,7 +1,10 @@
 import { z, type RouteConfig } from '@hono/zod-openapi';
 import { ErrorSchema } from './schemas/common.js';
 
-type Headers = Record<string, { description: string; required?: boolean; schema: { type: 'string'; enum?: string[] } }>;
+type Headers = Record<
+  string,
+  { description: string; required?: boolean; schema: { type: 'string'; enum?: string[] } }
+>;
 
 const errorResponse = (description: string) => ({
   description,
@@ -55,7 +58,8 @@ export const WriteRequestHeaders = z.object({
     .openapi({
       param: {
         in: 'header',
-        description: 'respond-async: answer once committed, without waiting for the hypervisors to enforce it',
+        description:
+          'respond-async: answer once committed, without waiting for the hypervisors to enforce it',
       },
       example: 'respond-async',
     }),

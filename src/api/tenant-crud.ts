@@ -82,7 +82,11 @@ export function tenantCrud<T extends { id: string; app?: string | undefined }, B
         body: jsonBody(spec.body, spec.example),
       },
       responses: {
-        200: ok(z.union([spec.schema, DryRun]), 'replaced or unchanged; with ?dryRun=true the diff', WRITE_HEADERS),
+        200: ok(
+          z.union([spec.schema, DryRun]),
+          'replaced or unchanged; with ?dryRun=true the diff',
+          WRITE_HEADERS,
+        ),
         201: ok(spec.schema, 'created', WRITE_HEADERS),
         ...ERRORS,
       },

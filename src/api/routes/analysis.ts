@@ -28,7 +28,10 @@ analysisRoutes.openapi(
     request: {
       params: TenantParam,
       query: z.object({
-        format: z.enum(['json', 'csv']).optional().openapi({ description: 'csv: the findings as a download' }),
+        format: z
+          .enum(['json', 'csv'])
+          .optional()
+          .openapi({ description: 'csv: the findings as a download' }),
       }),
     },
     responses: {

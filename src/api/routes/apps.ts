@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { diffApp } from '../../policy/app-diff.js';
 import { deleteAppStatement, getAppSpec, putAppStatement } from '../../store/apps.js';
 import {

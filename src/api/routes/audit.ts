@@ -62,7 +62,11 @@ auditRoutes.openapi(
     request: {
       params: TenantParam,
       query: z.object({
-        object: z.string().max(200).optional().openapi({ description: '"kind" or "kind/id"', example: 'policy/app' }),
+        object: z
+          .string()
+          .max(200)
+          .optional()
+          .openapi({ description: '"kind" or "kind/id"', example: 'policy/app' }),
         actor: z.string().max(100).optional().openapi({ description: 'a token id' }),
         since: z.iso.datetime({ offset: true }).optional(),
         until: z.iso.datetime({ offset: true }).optional(),
@@ -79,7 +83,9 @@ auditRoutes.openapi(
       200: {
         description: 'a page of entries; with format, the download as an attachment',
         content: {
-          'application/json': { schema: z.union([page(AuditEntry, 'AuditPage'), exportOf(AuditEntry, 'AuditExport')]) },
+          'application/json': {
+            schema: z.union([page(AuditEntry, 'AuditPage'), exportOf(AuditEntry, 'AuditExport')]),
+          },
           'text/csv': { schema: z.string() },
         },
       },

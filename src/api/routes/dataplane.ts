@@ -110,7 +110,11 @@ dataplaneRoutes.openapi(
             },
           },
           'application/octet-stream': {
-            schema: { type: 'string', format: 'binary', description: 'packet records as the README specifies' },
+            schema: {
+              type: 'string',
+              format: 'binary',
+              description: 'packet records as the README specifies',
+            },
           },
         },
       },
@@ -266,7 +270,12 @@ dataplaneRoutes.openapi(
     responses: {
       200: {
         ...ok(PolicyStats),
-        headers: { ETag: { description: 'of this answer: send it as If-None-Match for a 304', schema: { type: 'string' } } },
+        headers: {
+          ETag: {
+            description: 'of this answer: send it as If-None-Match for a 304',
+            schema: { type: 'string' },
+          },
+        },
       },
       304: { description: 'unchanged since the ETag sent as If-None-Match' },
       ...ERRORS,

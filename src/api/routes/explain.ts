@@ -59,7 +59,12 @@ explainRoutes.openapi(
       'the revision it enforces, with every rule looked at before the decision and why it did not match.',
     request: {
       params: TenantParam,
-      body: jsonBody(ExplainBody, { src: { workload: 'web-1' }, dst: { workload: 'db-1' }, proto: 'tcp', dport: 5432 }),
+      body: jsonBody(ExplainBody, {
+        src: { workload: 'web-1' },
+        dst: { workload: 'db-1' },
+        proto: 'tcp',
+        dport: 5432,
+      }),
     },
     responses: { 200: ok(Explanation, 'the verdict and one hop per enforcement point'), ...ERRORS },
   }),

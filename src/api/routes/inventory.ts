@@ -196,7 +196,10 @@ inventoryRoutes.openapi(
         workloads: [{ id: 'web-1', hypervisor: 'hv-1', vnics: [{ id: 'web-1-eth0', ips: ['10.0.1.5'] }] }],
       }),
     },
-    responses: { 200: ok(SyncResult, 'what changed (with ?dryRun=true: would change)', WRITE_HEADERS), ...ERRORS },
+    responses: {
+      200: ok(SyncResult, 'what changed (with ?dryRun=true: would change)', WRITE_HEADERS),
+      ...ERRORS,
+    },
   }),
   async (c) => {
     const { t, source } = c.req.valid('param');

@@ -11,7 +11,15 @@ import { assertRole } from '../auth/principal.js';
 import { router } from '../context.js';
 import { dryRunImpact, DryRunQuery, isDryRun, withSettings } from '../dry-run.js';
 import { conflict } from '../errors.js';
-import { ERRORS, ETAG, jsonBody, ok, security, WRITE_HEADERS, WriteRequestHeaders } from '../openapi-helpers.js';
+import {
+  ERRORS,
+  ETAG,
+  jsonBody,
+  ok,
+  security,
+  WRITE_HEADERS,
+  WriteRequestHeaders,
+} from '../openapi-helpers.js';
 import { TenantParam } from '../schemas/common.js';
 import { TenantCreate, TenantPatch } from '../schemas/resources.js';
 import { page, Tenant as TenantSchema, TenantDryRun } from '../schemas/responses.js';
@@ -104,7 +112,11 @@ tenantRoutes.openapi(
       body: jsonBody(TenantPatch, { settings: { defaultAction: 'drop', revalidateOnChange: true } }),
     },
     responses: {
-      200: ok(z.union([TenantSchema, TenantDryRun]), 'the tenant as changed; with ?dryRun=true the change', WRITE_HEADERS),
+      200: ok(
+        z.union([TenantSchema, TenantDryRun]),
+        'the tenant as changed; with ?dryRun=true the change',
+        WRITE_HEADERS,
+      ),
       ...ERRORS,
     },
   }),

@@ -26,7 +26,9 @@ const scope = {
 const Issued = z
   .object({
     ...scope,
-    token: z.string().openapi({ readOnly: true, description: 'the bearer secret, shown in this answer only' }),
+    token: z
+      .string()
+      .openapi({ readOnly: true, description: 'the bearer secret, shown in this answer only' }),
   })
   .openapi('IssuedToken');
 

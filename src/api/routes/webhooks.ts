@@ -95,7 +95,10 @@ webhookRoutes.openapi(
     request: {
       params: SourceParams,
       headers: WriteRequestHeaders,
-      body: jsonBody(SourceBody, { secrets: ['a-shared-secret-of-netbox'], hypervisors: { 'esx-01': 'hv-1' } }),
+      body: jsonBody(SourceBody, {
+        secrets: ['a-shared-secret-of-netbox'],
+        hypervisors: { 'esx-01': 'hv-1' },
+      }),
     },
     responses: {
       200: ok(SourceView, 'replaced or unchanged', WRITE_HEADERS),
@@ -283,7 +286,11 @@ webhookRoutes.openapi(
       },
     },
     responses: {
-      200: ok(DeliveryAnswer, 'applied, or why not (a duplicate or stale one changes nothing)', WRITE_HEADERS),
+      200: ok(
+        DeliveryAnswer,
+        'applied, or why not (a duplicate or stale one changes nothing)',
+        WRITE_HEADERS,
+      ),
       ...ERRORS,
       429: { description: 'the tenant is busy; retry after a second', content: ERRORS[409].content },
     },

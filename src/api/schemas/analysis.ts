@@ -27,7 +27,9 @@ const Evidence = z
         icmpCode: z.number().int().optional(),
       })
       .optional(),
-    scope: z.object({ direction: z.enum(['in', 'out']), vnic: z.string(), vnics: z.number().int() }).optional(),
+    scope: z
+      .object({ direction: z.enum(['in', 'out']), vnic: z.string(), vnics: z.number().int() })
+      .optional(),
     coveredByDefault: z.boolean().optional(),
     reason: z
       .enum(['no-vnic', 'no-service', 'no-source-address', 'no-destination-address', 'no-common-family'])

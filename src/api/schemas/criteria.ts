@@ -42,7 +42,12 @@ export const CriteriaSchema: z.ZodType<Criteria> = z
   )
   .openapi('Criteria', {
     description: `{"all": [expr]}, {"any": [expr]}, {"not": expr} or a condition; nested at most ${MAX_DEPTH} deep`,
-    example: { all: [{ field: 'tag', op: 'equals', value: 'tier=web' }, { not: { field: 'os', op: 'startsWith', value: 'win' } }] },
+    example: {
+      all: [
+        { field: 'tag', op: 'equals', value: 'tier=web' },
+        { not: { field: 'os', op: 'startsWith', value: 'win' } },
+      ],
+    },
   }) as z.ZodType<Criteria>;
 
 export { MAX_DEPTH as MAX_CRITERIA_DEPTH } from '../../policy/criteria.js';

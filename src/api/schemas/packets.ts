@@ -24,7 +24,13 @@ const Packet = z
     code: z.number().int().min(0).max(255).optional().openapi({ description: 'ICMP code (else dport)' }),
     id: Port.optional().openapi({ description: 'ICMP echo identifier' }),
     inner: z
-      .strictObject({ src: Address, dst: Address, proto: z.number().int(), sport: Port.optional(), dport: Port.optional() })
+      .strictObject({
+        src: Address,
+        dst: Address,
+        proto: z.number().int(),
+        sport: Port.optional(),
+        dport: Port.optional(),
+      })
       .optional()
       .openapi({ description: 'ICMP errors: the quoted header, which lets the error pass as related' }),
   })

@@ -162,7 +162,10 @@ export const page = <T extends z.ZodType>(item: T, name: string) =>
   z
     .object({
       items: z.array(item),
-      nextCursor: z.string().nullable().openapi({ description: 'pass as cursor for the next page; null: last' }),
+      nextCursor: z
+        .string()
+        .nullable()
+        .openapi({ description: 'pass as cursor for the next page; null: last' }),
     })
     .openapi(name);
 
@@ -172,7 +175,9 @@ export const exportOf = <T extends z.ZodType>(item: T, name: string) =>
     .object({ since: z.string().nullable(), until: z.string().nullable(), items: z.array(item) })
     .openapi(name);
 
-const ObjectRef = z.object({ kind: z.enum(['group', 'service', 'policy']), id: z.string() }).openapi('AppObjectRef');
+const ObjectRef = z
+  .object({ kind: z.enum(['group', 'service', 'policy']), id: z.string() })
+  .openapi('AppObjectRef');
 
 const Decision = z
   .object({
@@ -278,7 +283,11 @@ export const App = z
   .object({
     id: z.string(),
     spec: AppSpec,
-    owns: z.object({ groups: z.array(z.string()), services: z.array(z.string()), policies: z.array(z.string()) }),
+    owns: z.object({
+      groups: z.array(z.string()),
+      services: z.array(z.string()),
+      policies: z.array(z.string()),
+    }),
   })
   .openapi('App');
 
@@ -299,4 +308,3 @@ export const objectDryRun = <T extends z.ZodType>(object: T, name: string) =>
 export const TenantDryRun = z
   .object({ dryRun: z.literal(true), before: Tenant, after: Tenant, impact: Impact })
   .openapi('TenantDryRun');
-
