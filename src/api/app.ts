@@ -2,6 +2,7 @@ import { router } from './context.js';
 import { authenticate } from './auth/authenticate.js';
 import { errorResponse, noRoute } from './errors.js';
 import { docsPage } from './docs-page.js';
+import { DOCUMENT, registerSecuritySchemes } from './openapi-document.js';
 import { databaseAnswers } from '../store/db.js';
 import { requestHygiene } from './request-hygiene.js';
 import { analysisRoutes } from './routes/analysis.js';
@@ -31,15 +32,8 @@ export function createApp() {
     (await databaseAnswers(c.env.DB)) ? c.json({ ok: true }, 200) : c.json({ ok: false }, 503),
   );
   app.get('/docs', (c) => c.html(docsPage('/openapi.json')));
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'omniwall',
-      version: '1',
-      description: 'Distributed firewall policy, data plane and migration API',
-    },
-  });
+  registerSecuritySchemes(app.openAPIRegistry);
+  app.doc31('/openapi.json', DOCUMENT);
 
   app.use('/v1/*', authenticate);
   app.use('/metrics', authenticate);

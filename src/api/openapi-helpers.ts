@@ -1,6 +1,11 @@
 import { z, type RouteConfig } from '@hono/zod-openapi';
 import { ErrorSchema } from './schemas/common.js';
 
+type Headers = Record<
+  string,
+  { description: string; required?: boolean; schema: { type: 'string'; enum?: string[] } }
+>;
+
 const errorResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: ErrorSchema } },
@@ -16,16 +21,70 @@ export const ERRORS = {
   422: errorResponse('references an unknown or cyclic object'),
 } as const;
 
-export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+export const TOO_LARGE = { 413: errorResponse('the body is larger than this route takes') } as const;
+
+/** The revision of the tenant an answer reflects (SPEC §9), for a later `If-Match`. */
+export const ETAG: Headers = {
+  ETag: { description: 'the tenant revision, quoted: "42"', required: true, schema: { type: 'string' } },
+};
+
+/** What a committed write says about its push to the hypervisors (src/api/realize-hook.ts). */
+export const WRITE_HEADERS: Headers = {
+  ...ETAG,
+  'Omniwall-Realization': {
+    description:
+      'present when the write changed something: realized (every affected hypervisor enforces it), ' +
+      'pending (Prefer: respond-async, or still being pushed) or failed (it does not compile)',
+    schema: { type: 'string', enum: ['realized', 'pending', 'failed'] },
+  },
+  'Preference-Applied': {
+    description: 'respond-async when the write answered without waiting for realization',
+    schema: { type: 'string', enum: ['respond-async'] },
+  },
+};
+
+/** Request headers of a tenant write; declared loosely so the handlers keep their own error messages. */
+export const WriteRequestHeaders = z.object({
+  'if-match': z
+    .string()
+    .optional()
+    .openapi({
+      param: { in: 'header', description: 'the revision this write expects, as an ETag gave it; else 412' },
+      example: '"42"',
+    }),
+  prefer: z
+    .string()
+    .optional()
+    .openapi({
+      param: {
+        in: 'header',
+        description:
+          'respond-async: answer once committed, without waiting for the hypervisors to enforce it',
+      },
+      example: 'respond-async',
+    }),
+});
+
+/** `If-Match` alone, for writes that do not push (migrations). */
+export const IfMatchHeader = WriteRequestHeaders.pick({ 'if-match': true });
+
+export const jsonBody = <T extends z.ZodType>(schema: T, example?: unknown) => ({
   required: true,
+  content: { 'application/json': { schema, ...(example === undefined ? {} : { example }) } },
+});
+
+export const ok = <T extends z.ZodType>(schema: T, description = 'OK', headers?: Headers) => ({
+  description,
+  ...(headers ? { headers } : {}),
   content: { 'application/json': { schema } },
 });
 
-export const ok = <T extends z.ZodType>(schema: T, description = 'OK') => ({
+export const noContent = (description: string, headers?: Headers) => ({
   description,
-  content: { 'application/json': { schema } },
+  ...(headers ? { headers } : {}),
 });
 
 export const security: RouteConfig['security'] = [{ bearer: [] }];
 
-export const AnyObject = z.record(z.string(), z.unknown()).openapi({ type: 'object' });
+/** Webhook deliveries carry no token: the signature over the body authenticates them (SPEC §7). */
+export const signed: RouteConfig['security'] = [{ netboxSignature: [] }, { standardWebhooks: [] }];

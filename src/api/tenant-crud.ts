@@ -8,9 +8,19 @@ import type { AppEnv } from './context.js';
 import { router } from './context.js';
 import { dryRunImpact, DryRunQuery, isDryRun, withObject, type StateKey } from './dry-run.js';
 import { badRequest, conflict, notFound } from './errors.js';
-import { AnyObject, ERRORS, jsonBody, ok, security } from './openapi-helpers.js';
+import {
+  ERRORS,
+  ETAG,
+  jsonBody,
+  noContent,
+  ok,
+  security,
+  WRITE_HEADERS,
+  WriteRequestHeaders,
+} from './openapi-helpers.js';
 import { pageOf, readPage } from './pagination.js';
-import { PageQuery, TenantObjectParams, TenantParam, page } from './schemas/common.js';
+import { PageQuery, TenantObjectParams, TenantParam } from './schemas/common.js';
+import { objectDryRun, page } from './schemas/responses.js';
 import { readableTenant, writeTenant } from './tenant-write.js';
 
 type Router = ReturnType<typeof router>;
@@ -22,6 +32,12 @@ export interface TenantObjectKind<T extends { id: string; app?: string | undefin
   /** where the object sits in the tenant's policy state (for a dry run's candidate) */
   stateKey: StateKey;
   body: z.ZodType<B>;
+  /** the object as answered, for the OpenAPI document */
+  schema: z.ZodType;
+  /** a body for the document's examples */
+  example: unknown;
+  /** for operation ids, e.g. Policy and Policies */
+  names: { one: string; many: string };
   fromBody(id: string, body: B): T;
   get(db: Db, tenant: string, id: string): Promise<T | null>;
   list(db: Db, tenant: string, after: string | null, limit: number, c: Context<AppEnv>): Promise<T[]>;
@@ -47,16 +63,33 @@ export function tenantCrud<T extends { id: string; app?: string | undefined }, B
   const routes = router();
   const itemPath = `/v1/tenants/{t}/${spec.plural}/{id}`;
   const tags = [spec.plural];
+  const { one, many } = spec.names;
+  const DryRun = objectDryRun(spec.schema, `${one}DryRun`);
 
   routes.openapi(
     createRoute({
       method: 'put',
       path: itemPath,
+      operationId: `put${one}`,
+      summary: `Create or replace a ${spec.kind}`,
       tags,
       security,
       description: `Creates or replaces ${spec.kind} {id} (idempotent). Honours If-Match. ?dryRun=true answers the diff and its impact on live flows and changes nothing.`,
-      request: { params: TenantObjectParams, query: DryRunQuery, body: jsonBody(spec.body) },
-      responses: { 200: ok(AnyObject), 201: ok(AnyObject, 'created'), ...ERRORS },
+      request: {
+        params: TenantObjectParams,
+        query: DryRunQuery,
+        headers: WriteRequestHeaders,
+        body: jsonBody(spec.body, spec.example),
+      },
+      responses: {
+        200: ok(
+          z.union([spec.schema, DryRun]),
+          'replaced or unchanged; with ?dryRun=true the diff',
+          WRITE_HEADERS,
+        ),
+        201: ok(spec.schema, 'created', WRITE_HEADERS),
+        ...ERRORS,
+      },
     }),
     async (c) => {
       const { t, id } = c.req.valid('param');
@@ -96,10 +129,12 @@ export function tenantCrud<T extends { id: string; app?: string | undefined }, B
     createRoute({
       method: 'get',
       path: itemPath,
+      operationId: `get${one}`,
+      summary: `Read a ${spec.kind}`,
       tags,
       security,
       request: { params: TenantObjectParams },
-      responses: { 200: ok(AnyObject), ...ERRORS },
+      responses: { 200: ok(spec.schema, 'the object as stored', ETAG), ...ERRORS },
     }),
     async (c) => {
       const { t, id } = c.req.valid('param');
@@ -115,13 +150,16 @@ export function tenantCrud<T extends { id: string; app?: string | undefined }, B
     createRoute({
       method: 'get',
       path: `/v1/tenants/{t}/${spec.plural}`,
+      operationId: `list${many}`,
+      summary: `List ${spec.plural}`,
+      description: `The tenant's ${spec.plural} by id, a page at a time.`,
       tags,
       security,
       request: {
         params: TenantParam,
         query: spec.listQuery ? PageQuery.extend(spec.listQuery.shape) : PageQuery,
       },
-      responses: { 200: ok(page(AnyObject)), ...ERRORS },
+      responses: { 200: ok(page(spec.schema, `${one}Page`)), ...ERRORS },
     }),
     async (c) => {
       const { t } = c.req.valid('param');
@@ -139,12 +177,18 @@ export function tenantCrud<T extends { id: string; app?: string | undefined }, B
     createRoute({
       method: 'delete',
       path: itemPath,
+      operationId: `delete${one}`,
+      summary: `Delete a ${spec.kind}`,
       tags,
       security,
       description:
-        '?dryRun=true answers what would be deleted and its impact on live flows, and changes nothing.',
-      request: { params: TenantObjectParams, query: DryRunQuery },
-      responses: { 200: ok(AnyObject, 'dry run'), 204: { description: 'deleted' }, ...ERRORS },
+        'Honours If-Match. ?dryRun=true answers what would be deleted and its impact on live flows, and changes nothing.',
+      request: { params: TenantObjectParams, query: DryRunQuery, headers: WriteRequestHeaders },
+      responses: {
+        200: ok(DryRun, 'with ?dryRun=true: what would be deleted', ETAG),
+        204: noContent('deleted', WRITE_HEADERS),
+        ...ERRORS,
+      },
     }),
     async (c) => {
       const { t, id } = c.req.valid('param');

@@ -3,7 +3,8 @@ import { analyseTenant, findingsCsv, type RuleUse } from '../../analysis/index.j
 import { policyAges } from '../../store/policy-ages.js';
 import { loadTenantStateCached } from '../../store/tenant-state.js';
 import { router } from '../context.js';
-import { AnyObject, ERRORS, ok, security } from '../openapi-helpers.js';
+import { ERRORS, security } from '../openapi-helpers.js';
+import { Analysis } from '../schemas/analysis.js';
 import { TenantParam } from '../schemas/common.js';
 import { readableTenant } from '../tenant-write.js';
 import { tenantRuleTotals } from '../rule-stats.js';
@@ -14,6 +15,8 @@ analysisRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/v1/tenants/{t}/analysis',
+    operationId: 'analyzeTenant',
+    summary: 'Find rule anomalies',
     tags: ['analysis'],
     security,
     description:
@@ -24,9 +27,20 @@ analysisRoutes.openapi(
       '`?format=csv` answers the findings as CSV.',
     request: {
       params: TenantParam,
-      query: z.object({ format: z.enum(['json', 'csv']).optional() }),
+      query: z.object({
+        format: z
+          .enum(['json', 'csv'])
+          .optional()
+          .openapi({ description: 'csv: the findings as a download' }),
+      }),
     },
-    responses: { 200: ok(AnyObject, 'the analysis (JSON), or its findings as text/csv'), ...ERRORS },
+    responses: {
+      200: {
+        description: 'the analysis, or its findings as text/csv',
+        content: { 'application/json': { schema: Analysis }, 'text/csv': { schema: z.string() } },
+      },
+      ...ERRORS,
+    },
   }),
   async (c) => {
     const { t } = c.req.valid('param');

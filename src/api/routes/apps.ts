@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute, type z } from '@hono/zod-openapi';
 import { diffApp } from '../../policy/app-diff.js';
 import { deleteAppStatement, getAppSpec, listAppSpecs, putAppStatement } from '../../store/apps.js';
 import {
@@ -18,39 +18,58 @@ import {
 import { router } from '../context.js';
 import { dryRunImpact, DryRunQuery, isDryRun, withApp } from '../dry-run.js';
 import { badRequest, notFound } from '../errors.js';
-import { AnyObject, ERRORS, jsonBody, ok, security } from '../openapi-helpers.js';
-import { PageQuery, TenantObjectParams, TenantParam, page } from '../schemas/common.js';
+import {
+  ERRORS,
+  ETAG,
+  jsonBody,
+  noContent,
+  ok,
+  security,
+  WRITE_HEADERS,
+  WriteRequestHeaders,
+} from '../openapi-helpers.js';
+import { PageQuery, TenantObjectParams, TenantParam } from '../schemas/common.js';
 import { pageOf, readPage } from '../pagination.js';
 import { AppBody } from '../schemas/resources.js';
+import { App, AppDiff as DiffSchema, page } from '../schemas/responses.js';
 import { readableTenant, writeTenant } from '../tenant-write.js';
 
 export const appRoutes = router();
 
-const DiffSchema = z
-  .object({
-    app: z.string(),
-    dryRun: z.boolean(),
-    created: z.array(AnyObject),
-    updated: z.array(AnyObject),
-    deleted: z.array(AnyObject),
-    unchanged: z.array(AnyObject),
-  })
-  .openapi('AppDiff');
+const APP_EXAMPLE = {
+  groups: { web: { criteria: { field: 'tag', op: 'equals', value: 'tier=web' } } },
+  services: { https: { entries: [{ proto: 'tcp', ports: '443' }] } },
+  policies: {
+    'web-in': {
+      category: 'application',
+      priority: 20,
+      rules: [{ id: 'https-in', destinations: { groups: ['web'] }, services: ['https'], action: 'allow' }],
+    },
+  },
+};
 
 appRoutes.openapi(
   createRoute({
     method: 'put',
     path: '/v1/tenants/{t}/apps/{id}',
+    operationId: 'putApp',
+    summary: 'Apply an app',
     tags: ['apps'],
     security,
     description:
-      'Applies the app as desired state in one all-or-nothing batch; ?dryRun=true answers the diff and changes nothing.',
+      'Applies the app as desired state in one all-or-nothing batch (groups, services and policies it owns); ' +
+      'honours If-Match. ?dryRun=true answers the diff and its impact and changes nothing.',
     request: {
       params: TenantObjectParams,
       query: DryRunQuery,
-      body: jsonBody(AppBody),
+      headers: WriteRequestHeaders,
+      body: jsonBody(AppBody, APP_EXAMPLE),
     },
-    responses: { 200: ok(DiffSchema), 201: ok(DiffSchema, 'created'), ...ERRORS },
+    responses: {
+      200: ok(DiffSchema, 'updated or unchanged; with ?dryRun=true the diff and its impact', WRITE_HEADERS),
+      201: ok(DiffSchema, 'created', WRITE_HEADERS),
+      ...ERRORS,
+    },
   }),
   async (c) => {
     const { t, id } = c.req.valid('param');
@@ -94,7 +113,7 @@ function appView(id: string, spec: unknown, all: TenantObjects) {
   const mine = owned(all, id);
   return {
     id,
-    ...(spec as Pick<z.output<typeof AppBody>, 'groups' | 'services' | 'policies'>),
+    ...(spec as Omit<z.output<typeof App>, 'id' | 'owns'>),
     owns: {
       groups: mine.groups.map((g) => g.id),
       services: mine.services.map((s) => s.id),
@@ -107,10 +126,14 @@ appRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/v1/tenants/{t}/apps/{id}',
+    operationId: 'getApp',
+    summary: 'Read an app',
+    description:
+      'The app as last applied and the ids of what it owns; PUT back as it is, it changes nothing.',
     tags: ['apps'],
     security,
     request: { params: TenantObjectParams },
-    responses: { 200: ok(AnyObject), ...ERRORS },
+    responses: { 200: ok(App), ...ERRORS },
   }),
   async (c) => {
     const { t, id } = c.req.valid('param');
@@ -127,10 +150,13 @@ appRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/v1/tenants/{t}/apps',
+    operationId: 'listApps',
+    summary: 'List apps',
+    description: "The tenant's apps in id order, each as GET .../apps/{id} answers it.",
     tags: ['apps'],
     security,
     request: { params: TenantParam, query: PageQuery },
-    responses: { 200: ok(page(AnyObject)), ...ERRORS },
+    responses: { 200: ok(page(App, 'AppPage'), 'OK', ETAG), ...ERRORS },
   }),
   async (c) => {
     const { t } = c.req.valid('param');
@@ -154,12 +180,19 @@ appRoutes.openapi(
   createRoute({
     method: 'delete',
     path: '/v1/tenants/{t}/apps/{id}',
+    operationId: 'deleteApp',
+    summary: 'Delete an app',
     tags: ['apps'],
     security,
     description:
-      'Removes the app and everything it owns in one batch; ?dryRun=true answers the diff and its impact and changes nothing.',
-    request: { params: TenantObjectParams, query: DryRunQuery },
-    responses: { 200: ok(DiffSchema, 'dry run'), 204: { description: 'deleted' }, ...ERRORS },
+      'Removes the app and everything it owns in one batch; honours If-Match. ?dryRun=true answers the diff ' +
+      'and its impact and changes nothing.',
+    request: { params: TenantObjectParams, query: DryRunQuery, headers: WriteRequestHeaders },
+    responses: {
+      200: ok(DiffSchema, 'with ?dryRun=true: the diff and its impact', ETAG),
+      204: noContent('deleted', WRITE_HEADERS),
+      ...ERRORS,
+    },
   }),
   async (c) => {
     const { t, id } = c.req.valid('param');

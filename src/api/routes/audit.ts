@@ -11,8 +11,35 @@ import {
 } from '../evidence-export.js';
 import { router } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
-import { AnyObject, ERRORS, ok, security } from '../openapi-helpers.js';
-import { Id, TenantParam, page } from '../schemas/common.js';
+import { ERRORS, ok, security } from '../openapi-helpers.js';
+import { Id, TenantParam } from '../schemas/common.js';
+import { exportOf, page } from '../schemas/responses.js';
+
+const DOCUMENT_NAMES = ['before', 'after', 'changes'] as const;
+const DocumentInfo = z.object({ bytes: z.number().int(), sha256: z.string() }).nullable();
+
+const AuditEntry = z
+  .object({
+    seq: z.number().int().openapi({ description: 'GET .../audit/{seq} answers this entry in full' }),
+    revision: z.number().int().nullable(),
+    at: z.string().openapi({ format: 'date-time' }),
+    actor: z.string().openapi({ description: 'the id of the token that wrote' }),
+    action: z.string().openapi({ example: 'update' }),
+    object: z.object({ kind: z.string(), id: z.string() }),
+    before: z.unknown().optional().openapi({ description: 'the object before; absent when omitted' }),
+    after: z.unknown().optional().openapi({ description: 'the object after; absent when omitted' }),
+    changes: z.unknown().optional().openapi({ description: 'RFC 6902 JSON Patch from before to after' }),
+    summary: z
+      .object({
+        fields: z.array(z.string()),
+        byId: z.record(z.string(), z.record(z.string(), z.unknown())),
+      })
+      .nullable()
+      .openapi({ description: 'changed fields; per keyed list the ids added, removed, changed, moved' }),
+    documents: z.object({ before: DocumentInfo, after: DocumentInfo, changes: DocumentInfo }),
+    omitted: z.array(z.enum(DOCUMENT_NAMES)),
+  })
+  .openapi('AuditEntry');
 import { readableTenant } from '../tenant-write.js';
 
 export const auditRoutes = router();
@@ -21,6 +48,8 @@ auditRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/v1/tenants/{t}/audit',
+    operationId: 'listAudit',
+    summary: 'Read the audit log',
     tags: ['audit'],
     security,
     description:
@@ -33,19 +62,35 @@ auditRoutes.openapi(
     request: {
       params: TenantParam,
       query: z.object({
-        object: z.string().max(200).optional(),
-        actor: z.string().max(100).optional(),
+        object: z
+          .string()
+          .max(200)
+          .optional()
+          .openapi({ description: '"kind" or "kind/id"', example: 'policy/app' }),
+        actor: z.string().max(100).optional().openapi({ description: 'a token id' }),
         since: z.iso.datetime({ offset: true }).optional(),
         until: z.iso.datetime({ offset: true }).optional(),
-        format: z.enum(['csv', 'json']).optional(),
-        limit: z.coerce.number().int().min(1).max(1000).optional(),
+        format: z.enum(['csv', 'json']).optional().openapi({ description: 'a download of the whole range' }),
+        limit: z.coerce.number().int().min(1).max(1000).optional().openapi({ default: 100 }),
         cursor: z
           .string()
           .regex(/^\d{1,15}$/, 'not a cursor this API returned')
-          .optional(),
+          .optional()
+          .openapi({ description: 'nextCursor of the previous page' }),
       }),
     },
-    responses: { 200: ok(page(AnyObject)), ...ERRORS },
+    responses: {
+      200: {
+        description: 'a page of entries; with format, the download as an attachment',
+        content: {
+          'application/json': {
+            schema: z.union([page(AuditEntry, 'AuditPage'), exportOf(AuditEntry, 'AuditExport')]),
+          },
+          'text/csv': { schema: z.string() },
+        },
+      },
+      ...ERRORS,
+    },
   }),
   async (c) => {
     const { t } = c.req.valid('param');
@@ -85,6 +130,8 @@ auditRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/v1/tenants/{t}/audit/{seq}',
+    operationId: 'getAuditEntry',
+    summary: 'Read one audit entry',
     tags: ['audit'],
     security,
     description: 'One audit entry with its before, after and changes in full, however large.',
@@ -97,7 +144,7 @@ auditRoutes.openapi(
           .openapi({ param: { name: 'seq', in: 'path' } }),
       }),
     },
-    responses: { 200: ok(AnyObject), ...ERRORS },
+    responses: { 200: ok(AuditEntry, 'the entry, nothing omitted'), ...ERRORS },
   }),
   async (c) => {
     const { t, seq } = c.req.valid('param');

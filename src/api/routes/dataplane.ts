@@ -10,13 +10,17 @@ import type { Context } from 'hono';
 import { etag } from 'hono/etag';
 import { router, type AppEnv } from '../context.js';
 import { badRequest, batchRefused, notFound, tooLarge, unsupportedMediaType } from '../errors.js';
-import { AnyObject, ERRORS, ok, security } from '../openapi-helpers.js';
+import { ERRORS, ok, security, TOO_LARGE } from '../openapi-helpers.js';
 import { Id, TenantObjectParams, TenantParam } from '../schemas/common.js';
 import { readableTenant } from '../tenant-write.js';
+import { PacketBatch, VerdictBatch } from '../schemas/packets.js';
+import { exportOf, FlowLogEntry, page } from '../schemas/responses.js';
 import { exportFileName, exportRange, exportResponse } from '../evidence-export.js';
 import { assertFlowLogExportSize, FLOW_LOG_COLUMNS, flowLogCells, flowLogPages } from '../flow-log-export.js';
 
 export const dataplaneRoutes = router();
+
+dataplaneRoutes.openAPIRegistry.register('PacketBatch', PacketBatch);
 
 // the console polls a policy's counters: an unchanged answer (a 10,000-rule policy's is megabytes) is a 304
 dataplaneRoutes.use('/v1/tenants/:t/policies/:id/stats', etag());
@@ -24,6 +28,31 @@ dataplaneRoutes.use('/v1/tenants/:t/policies/:id/stats', etag());
 /** Bodies above this are refused before they are read whole. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const Param = z.object({ h: Id.openapi({ param: { name: 'h', in: 'path' } }) });
+
+const HostedVnic = z
+  .object({ handle: z.number().int(), tenant: z.string(), workload: z.string(), vnic: z.string() })
+  .openapi('HostedVnic');
+
+const RuleHandle = z
+  .object({ handle: z.number().int(), tenant: z.string(), policy: z.string(), rule: z.string() })
+  .openapi('RuleHandle');
+
+const PolicyStats = z
+  .object({
+    policy: z.string(),
+    rules: z.array(
+      z.object({
+        rule: z.string(),
+        hits: z.number().int(),
+        packets: z.number().int(),
+        bytes: z.number().int(),
+        sessions: z.number().int(),
+        lastHit: z.string().nullable().openapi({ format: 'date-time' }),
+        countersSince: z.string().nullable().openapi({ format: 'date-time' }),
+      }),
+    ),
+  })
+  .openapi('PolicyStats');
 
 /**
  * Admins, auditors and the hypervisor's own agent read its state; answers which tenants' parts the
@@ -49,6 +78,8 @@ dataplaneRoutes.openapi(
   createRoute({
     method: 'post',
     path: '/v1/hypervisors/{h}/packets',
+    operationId: 'judgePackets',
+    summary: 'Judge a batch of packets',
     tags: ['data plane'],
     security,
     description:
@@ -58,14 +89,50 @@ dataplaneRoutes.openapi(
       params: Param,
       body: {
         required: true,
+        // references, not zod schemas: the hypervisor object validates the batch itself, naming the first bad record
         content: {
-          // plain schemas: the hypervisor object validates the batch itself, naming the first bad record
-          'application/json': { schema: { type: 'object', description: 'see README: JSON batch' } },
-          'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+          'application/json': {
+            schema: { $ref: '#/components/schemas/PacketBatch' },
+            example: {
+              packets: [
+                {
+                  vnic: 'web-1-eth0',
+                  dir: 'out',
+                  src: '10.0.1.5',
+                  dst: '10.0.2.7',
+                  proto: 6,
+                  sport: 40512,
+                  dport: 5432,
+                  flags: 'S',
+                  len: 60,
+                },
+              ],
+            },
+          },
+          'application/octet-stream': {
+            schema: {
+              type: 'string',
+              format: 'binary',
+              description: 'packet records as the README specifies',
+            },
+          },
         },
       },
     },
-    responses: { 200: ok(AnyObject, 'one verdict per packet, in order'), 413: ERRORS[400], ...ERRORS },
+    responses: {
+      200: {
+        description: 'one verdict per packet, in order (binary verdict records for a binary batch)',
+        content: {
+          'application/json': {
+            schema: VerdictBatch,
+            example: { verdicts: [{ action: 'allow', rule: 'web-to-db', policy: 'app', reason: 'new' }] },
+          },
+          'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) },
+        },
+      },
+      ...TOO_LARGE,
+      ...ERRORS,
+    },
   }),
   async (c) => {
     const { h } = c.req.param() as { h: string };
@@ -96,11 +163,13 @@ dataplaneRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/v1/hypervisors/{h}/vnics',
+    operationId: 'listHypervisorVnics',
+    summary: 'vNIC handles of a hypervisor',
     tags: ['data plane'],
     security,
     description: 'The vNICs hosted here with their numeric handles, as binary packet records name them.',
     request: { params: Param },
-    responses: { 200: ok(AnyObject), ...ERRORS },
+    responses: { 200: ok(page(HostedVnic, 'HostedVnicPage')), ...ERRORS },
   }),
   async (c) => {
     const { h } = c.req.valid('param');
@@ -114,11 +183,13 @@ dataplaneRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/v1/hypervisors/{h}/rules',
+    operationId: 'listHypervisorRules',
+    summary: 'Rule handles of a hypervisor',
     tags: ['data plane'],
     security,
     description: 'The rule handles of this hypervisor, as binary verdict records name them.',
     request: { params: Param },
-    responses: { 200: ok(AnyObject), ...ERRORS },
+    responses: { 200: ok(page(RuleHandle, 'RuleHandlePage')), ...ERRORS },
   }),
   async (c) => {
     const { h } = c.req.valid('param');
@@ -150,6 +221,8 @@ dataplaneRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/v1/hypervisors/{h}/status',
+    operationId: 'getHypervisorStatus',
+    summary: 'Realization on a hypervisor',
     tags: ['data plane'],
     security,
     description: 'Per tenant: the revision wanted centrally and the one this hypervisor enforces.',
@@ -185,6 +258,8 @@ dataplaneRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/v1/tenants/{t}/policies/{id}/stats',
+    operationId: 'getPolicyStats',
+    summary: 'Rule counters of a policy',
     tags: ['data plane'],
     security,
     description:
@@ -192,7 +267,19 @@ dataplaneRoutes.openapi(
       'countersSince: since when the sums count (the earliest hypervisor to install the rule); null when no ' +
       'hypervisor holds the rule yet.',
     request: { params: TenantObjectParams },
-    responses: { 200: ok(AnyObject), ...ERRORS },
+    responses: {
+      200: {
+        ...ok(PolicyStats),
+        headers: {
+          ETag: {
+            description: 'of this answer: send it as If-None-Match for a 304',
+            schema: { type: 'string' },
+          },
+        },
+      },
+      304: { description: 'unchanged since the ETag sent as If-None-Match' },
+      ...ERRORS,
+    },
   }),
   async (c) => {
     const { t, id } = c.req.valid('param');
@@ -223,6 +310,8 @@ dataplaneRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/v1/tenants/{t}/flowlogs',
+    operationId: 'listFlowLogs',
+    summary: 'Read the flow log',
     tags: ['data plane'],
     security,
     description:
@@ -235,16 +324,27 @@ dataplaneRoutes.openapi(
       query: z.object({
         hypervisor: Id.optional(),
         workload: Id.optional(),
-        rule: Id.optional(),
+        rule: Id.optional().openapi({ description: 'a rule id' }),
         action: z.enum(['allow', 'drop', 'reject']).optional(),
         since: z.iso.datetime({ offset: true }).optional(),
         until: z.iso.datetime({ offset: true }).optional(),
-        format: z.enum(['csv', 'json']).optional(),
-        limit: z.coerce.number().int().min(1).max(1000).optional(),
-        cursor: z.string().max(4096).optional(),
+        format: z.enum(['csv', 'json']).optional().openapi({ description: 'a download of the whole range' }),
+        limit: z.coerce.number().int().min(1).max(1000).optional().openapi({ default: 100 }),
+        cursor: z.string().max(4096).optional().openapi({ description: 'nextCursor of the previous page' }),
       }),
     },
-    responses: { 200: ok(AnyObject), ...ERRORS },
+    responses: {
+      200: {
+        description: 'a page of entries, newest first; with format, the download as an attachment',
+        content: {
+          'application/json': {
+            schema: z.union([page(FlowLogEntry, 'FlowLogPage'), exportOf(FlowLogEntry, 'FlowLogExport')]),
+          },
+          'text/csv': { schema: z.string() },
+        },
+      },
+      ...ERRORS,
+    },
   }),
   async (c) => {
     const { t } = c.req.valid('param');

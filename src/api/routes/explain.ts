@@ -15,7 +15,8 @@ import { parseProtocol } from '../../policy/protocols.js';
 import { loadTenantStateCached } from '../../store/tenant-state.js';
 import { router } from '../context.js';
 import { badRequest, unprocessable } from '../errors.js';
-import { AnyObject, ERRORS, jsonBody, ok, security } from '../openapi-helpers.js';
+import { ERRORS, jsonBody, ok, security } from '../openapi-helpers.js';
+import { Explanation } from '../schemas/explanation.js';
 import { Id, IpAddress, TenantParam } from '../schemas/common.js';
 import { readableTenant } from '../tenant-write.js';
 
@@ -48,14 +49,24 @@ explainRoutes.openapi(
   createRoute({
     method: 'post',
     path: '/v1/tenants/{t}/explain',
+    operationId: 'explainPacket',
+    summary: 'Explain a connection',
     tags: ['explain'],
     security,
     description:
       'Explains the first packet of a connection (for TCP, a SYN) between two endpoints: one hop per ' +
       'enforcement point (source vNIC out, destination vNIC in), each decided as its hypervisor decides at ' +
       'the revision it enforces, with every rule looked at before the decision and why it did not match.',
-    request: { params: TenantParam, body: jsonBody(ExplainBody) },
-    responses: { 200: ok(AnyObject), ...ERRORS },
+    request: {
+      params: TenantParam,
+      body: jsonBody(ExplainBody, {
+        src: { workload: 'web-1' },
+        dst: { workload: 'db-1' },
+        proto: 'tcp',
+        dport: 5432,
+      }),
+    },
+    responses: { 200: ok(Explanation, 'the verdict and one hop per enforcement point'), ...ERRORS },
   }),
   async (c) => {
     const { t } = c.req.valid('param');

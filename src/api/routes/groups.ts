@@ -9,6 +9,7 @@ import { ERRORS, ok, security } from '../openapi-helpers.js';
 import { assertUnreferenced, checkGroupGraph } from '../reference-checks.js';
 import { TenantObjectParams } from '../schemas/common.js';
 import { GroupBody } from '../schemas/resources.js';
+import { Group as GroupSchema } from '../schemas/responses.js';
 import { tenantCrud } from '../tenant-crud.js';
 import { readableTenant } from '../tenant-write.js';
 
@@ -29,6 +30,9 @@ export const groupRoutes = tenantCrud<Group, GroupInput>({
   plural: 'groups',
   stateKey: 'groups',
   body: GroupBody,
+  schema: GroupSchema,
+  names: { one: 'Group', many: 'Groups' },
+  example: { criteria: { field: 'tag', op: 'equals', value: 'tier=web' } },
   fromBody: (id, body) => groupFromBody(id, body),
   get: getGroup,
   list: listGroups,
@@ -40,12 +44,16 @@ export const groupRoutes = tenantCrud<Group, GroupInput>({
 
 const Members = z
   .object({ workloads: z.array(z.string()), vnics: z.array(z.string()), addresses: z.array(z.string()) })
-  .openapi('GroupMembers');
+  .openapi('GroupMembers', {
+    example: { workloads: ['web-1'], vnics: ['web-1-eth0'], addresses: ['10.0.1.5/32'] },
+  });
 
 groupRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/v1/tenants/{t}/groups/{id}/members',
+    operationId: 'getGroupMembers',
+    summary: 'Resolve a group',
     tags: ['groups'],
     security,
     description: 'The group resolved now: member workloads, vNICs and addresses (CIDRs).',

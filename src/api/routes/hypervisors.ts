@@ -5,23 +5,26 @@ import { workloadsOnHypervisor } from '../../store/workloads.js';
 import { assertRole } from '../auth/principal.js';
 import { router } from '../context.js';
 import { badRequest, conflict, guardError, notFound } from '../errors.js';
-import { ERRORS, jsonBody, ok, security } from '../openapi-helpers.js';
+import { ERRORS, jsonBody, noContent, ok, security } from '../openapi-helpers.js';
 import { pageOf, readPage } from '../pagination.js';
-import { Id, page, PageQuery } from '../schemas/common.js';
+import { Id, PageQuery } from '../schemas/common.js';
+import { Hypervisor, page } from '../schemas/responses.js';
 import { HypervisorBody } from '../schemas/resources.js';
 
 export const hypervisorRoutes = router();
 
-const Hypervisor = z.object({ id: z.string(), name: z.string() }).openapi('Hypervisor');
 const Param = z.object({ h: Id.openapi({ param: { name: 'h', in: 'path' } }) });
 
 hypervisorRoutes.openapi(
   createRoute({
     method: 'put',
     path: '/v1/hypervisors/{h}',
+    operationId: 'putHypervisor',
+    summary: 'Register or rename a hypervisor',
+    description: 'Admin only. Idempotent: the same body again answers 200 and changes nothing.',
     tags: ['hypervisors'],
     security,
-    request: { params: Param, body: jsonBody(HypervisorBody) },
+    request: { params: Param, body: jsonBody(HypervisorBody, { name: 'esx-01' }) },
     responses: { 200: ok(Hypervisor), 201: ok(Hypervisor, 'created'), ...ERRORS },
   }),
   async (c) => {
@@ -41,6 +44,8 @@ hypervisorRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/v1/hypervisors/{h}',
+    operationId: 'getHypervisor',
+    summary: 'Read a hypervisor',
     tags: ['hypervisors'],
     security,
     request: { params: Param },
@@ -59,10 +64,12 @@ hypervisorRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/v1/hypervisors',
+    operationId: 'listHypervisors',
+    summary: 'List hypervisors',
     tags: ['hypervisors'],
     security,
     request: { query: PageQuery },
-    responses: { 200: ok(page(Hypervisor)), ...ERRORS },
+    responses: { 200: ok(page(Hypervisor, 'HypervisorPage')), ...ERRORS },
   }),
   async (c) => {
     assertRole(c.get('principal'), 'admin', 'auditor', 'editor');
@@ -79,10 +86,13 @@ hypervisorRoutes.openapi(
   createRoute({
     method: 'delete',
     path: '/v1/hypervisors/{h}',
+    operationId: 'deleteHypervisor',
+    summary: 'Remove a hypervisor',
+    description: 'Admin only; 409 while it still hosts workloads.',
     tags: ['hypervisors'],
     security,
     request: { params: Param },
-    responses: { 204: { description: 'deleted' }, ...ERRORS },
+    responses: { 204: noContent('deleted'), ...ERRORS },
   }),
   async (c) => {
     assertRole(c.get('principal'), 'admin');

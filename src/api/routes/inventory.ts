@@ -17,7 +17,8 @@ import { assertTenantInventory } from '../auth/principal.js';
 import type { AppEnv } from '../context.js';
 import { router } from '../context.js';
 import { badRequest, conflict, unprocessable } from '../errors.js';
-import { ERRORS, jsonBody, ok, security } from '../openapi-helpers.js';
+import { ERRORS, jsonBody, ok, security, WRITE_HEADERS, WriteRequestHeaders } from '../openapi-helpers.js';
+import { DryRunQuery } from '../dry-run.js';
 import { Id, TenantParam } from '../schemas/common.js';
 import { WorkloadBody } from '../schemas/resources.js';
 import { writeTenant } from '../tenant-write.js';
@@ -30,9 +31,10 @@ const MAX_WORKLOADS = 50_000;
 const AUDIT_EACH_UP_TO = 100;
 const MIGRATION_CONCURRENCY = 8;
 
+// inline, not a component: its workloads' defaulted fields must stay optional in generated request types
 const SyncBody = z
   .strictObject({ workloads: z.array(WorkloadBody).max(MAX_WORKLOADS) })
-  .openapi('InventorySync');
+  .openapi({ description: 'every workload the source owns; each needs its id' });
 
 const Move = z.object({ id: z.string(), from: z.string(), to: z.string() });
 const SyncMigration = z.object({
@@ -178,6 +180,8 @@ inventoryRoutes.openapi(
   createRoute({
     method: 'put',
     path: '/v1/tenants/{t}/inventory/{source}',
+    operationId: 'syncInventory',
+    summary: 'Sync the workloads of a source',
     tags: ['inventory'],
     security,
     description:
@@ -186,10 +190,16 @@ inventoryRoutes.openapi(
       '?dryRun=true answers the diff and changes nothing. Honours If-Match.',
     request: {
       params: TenantParam.extend({ source: Id.openapi({ param: { name: 'source', in: 'path' } }) }),
-      query: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
-      body: jsonBody(SyncBody),
+      query: DryRunQuery,
+      headers: WriteRequestHeaders,
+      body: jsonBody(SyncBody, {
+        workloads: [{ id: 'web-1', hypervisor: 'hv-1', vnics: [{ id: 'web-1-eth0', ips: ['10.0.1.5'] }] }],
+      }),
     },
-    responses: { 200: ok(SyncResult), ...ERRORS },
+    responses: {
+      200: ok(SyncResult, 'what changed (with ?dryRun=true: would change)', WRITE_HEADERS),
+      ...ERRORS,
+    },
   }),
   async (c) => {
     const { t, source } = c.req.valid('param');

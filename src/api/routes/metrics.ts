@@ -11,6 +11,8 @@ metricsRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/metrics',
+    operationId: 'getMetrics',
+    summary: 'Prometheus metrics',
     tags: ['metrics'],
     security,
     description:

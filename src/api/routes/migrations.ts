@@ -8,8 +8,9 @@ import { getTenant } from '../../store/tenants.js';
 import { randomSecret } from '../auth/secrets.js';
 import { router } from '../context.js';
 import { conflict, notFound, unprocessable } from '../errors.js';
-import { ERRORS, jsonBody, ok, security } from '../openapi-helpers.js';
-import { Id, PageQuery, TenantObjectParams, TenantParam, page } from '../schemas/common.js';
+import { ERRORS, IfMatchHeader, jsonBody, ok, security } from '../openapi-helpers.js';
+import { Id, PageQuery, TenantObjectParams, TenantParam } from '../schemas/common.js';
+import { page } from '../schemas/responses.js';
 import { pageOf, readPage } from '../pagination.js';
 import { assertIfMatch } from '../if-match.js';
 import { readableTenant } from '../tenant-write.js';
@@ -26,9 +27,20 @@ const Migration = z
     step: z.string().nullable(),
     flowsMoved: z.number(),
     error: z.string().nullable(),
-    noop: z.boolean().optional(),
+    noop: z.boolean().optional().openapi({ description: 'true: the workload was there already' }),
   })
-  .openapi('Migration');
+  .openapi('Migration', {
+    example: {
+      id: 'm-1',
+      workload: 'web-1',
+      from: 'hv-1',
+      to: 'hv-2',
+      state: 'done',
+      step: null,
+      flowsMoved: 3,
+      error: null,
+    },
+  });
 
 const MigrateBody = z.strictObject({ to: Id, id: Id.optional() }).openapi('MigrateRequest');
 
@@ -36,12 +48,18 @@ migrationRoutes.openapi(
   createRoute({
     method: 'post',
     path: '/v1/tenants/{t}/workloads/{id}/migrate',
+    operationId: 'migrateWorkload',
+    summary: 'Move a workload to another hypervisor',
     tags: ['migrations'],
     security,
     description:
       'Moves the workload and its flows to another hypervisor. The same migration id again answers the same ' +
       'migration; a second migration of a workload while one runs is 409. Honours If-Match.',
-    request: { params: TenantObjectParams, body: jsonBody(MigrateBody) },
+    request: {
+      params: TenantObjectParams,
+      headers: IfMatchHeader,
+      body: jsonBody(MigrateBody, { to: 'hv-2', id: 'm-1' }),
+    },
     responses: { 200: ok(Migration, 'already there'), 202: ok(Migration, 'accepted'), ...ERRORS },
   }),
   async (c) => {
@@ -109,6 +127,8 @@ migrationRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/v1/tenants/{t}/migrations/{id}',
+    operationId: 'getMigration',
+    summary: 'Read a migration',
     tags: ['migrations'],
     security,
     request: { params: TenantObjectParams },
@@ -127,11 +147,13 @@ migrationRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/v1/tenants/{t}/migrations',
+    operationId: 'listMigrations',
+    summary: 'List migrations',
     tags: ['migrations'],
     security,
     description: "The tenant's migrations by id, each with its state (the console's migrations view).",
     request: { params: TenantParam, query: PageQuery },
-    responses: { 200: ok(page(Migration)), ...ERRORS },
+    responses: { 200: ok(page(Migration, 'MigrationPage')), ...ERRORS },
   }),
   async (c) => {
     const { t } = c.req.valid('param');

@@ -15,6 +15,7 @@ import {
   type NamedReference,
 } from '../reference-checks.js';
 import { PolicyBody } from '../schemas/resources.js';
+import { Policy as PolicySchema } from '../schemas/responses.js';
 import { tenantCrud } from '../tenant-crud.js';
 
 type PolicyInput = z.infer<typeof PolicyBody>;
@@ -54,6 +55,22 @@ export const policyRoutes = tenantCrud<Policy, PolicyInput>({
   plural: 'policies',
   stateKey: 'policies',
   body: PolicyBody,
+  schema: PolicySchema,
+  names: { one: 'Policy', many: 'Policies' },
+  example: {
+    category: 'application',
+    priority: 10,
+    rules: [
+      {
+        id: 'web-to-db',
+        sources: { groups: ['web'] },
+        destinations: { groups: ['db'] },
+        services: ['postgres'],
+        action: 'allow',
+        log: true,
+      },
+    ],
+  },
   fromBody: (id, body) => policyFromBody(id, body),
   get: getPolicy,
   list: listPolicies,

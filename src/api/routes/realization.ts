@@ -22,6 +22,8 @@ realizationRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/v1/tenants/{t}/realization',
+    operationId: 'getRealization',
+    summary: 'Realization of a tenant',
     tags: ['data plane'],
     security,
     description:

@@ -8,6 +8,7 @@ import {
 } from '../../store/services.js';
 import { assertUnreferenced } from '../reference-checks.js';
 import { ServiceBody } from '../schemas/resources.js';
+import { Service as ServiceSchema } from '../schemas/responses.js';
 import { tenantCrud } from '../tenant-crud.js';
 
 type ServiceInput = z.infer<typeof ServiceBody>;
@@ -26,6 +27,9 @@ export const serviceRoutes = tenantCrud<Service, ServiceInput>({
   plural: 'services',
   stateKey: 'services',
   body: ServiceBody,
+  schema: ServiceSchema,
+  names: { one: 'Service', many: 'Services' },
+  example: { entries: [{ proto: 'tcp', ports: '5432' }] },
   fromBody: (id, body) => serviceFromBody(id, body),
   get: getService,
   list: listServices,

@@ -1,4 +1,4 @@
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Tenant } from '../../policy/types.js';
 import {
   DEFAULT_SETTINGS,
@@ -11,9 +11,18 @@ import { assertRole } from '../auth/principal.js';
 import { router } from '../context.js';
 import { dryRunImpact, DryRunQuery, isDryRun, withSettings } from '../dry-run.js';
 import { badRequest, conflict } from '../errors.js';
-import { AnyObject, ERRORS, jsonBody, ok, security } from '../openapi-helpers.js';
+import {
+  ERRORS,
+  ETAG,
+  jsonBody,
+  ok,
+  security,
+  WRITE_HEADERS,
+  WriteRequestHeaders,
+} from '../openapi-helpers.js';
 import { TenantParam } from '../schemas/common.js';
 import { TenantCreate, TenantPatch } from '../schemas/resources.js';
+import { page, Tenant as TenantSchema, TenantDryRun } from '../schemas/responses.js';
 import { readableTenant, writeTenant } from '../tenant-write.js';
 
 export const tenantRoutes = router();
@@ -22,10 +31,13 @@ tenantRoutes.openapi(
   createRoute({
     method: 'post',
     path: '/v1/tenants',
+    operationId: 'createTenant',
+    summary: 'Create a tenant',
+    description: 'Admin only. Settings left out take their defaults; the tenant starts at revision 1.',
     tags: ['tenants'],
     security,
-    request: { body: jsonBody(TenantCreate) },
-    responses: { 201: ok(AnyObject, 'created'), ...ERRORS },
+    request: { body: jsonBody(TenantCreate, { id: 'acme', name: 'ACME' }) },
+    responses: { 201: ok(TenantSchema, 'created', ETAG), ...ERRORS },
   }),
   async (c) => {
     const principal = c.get('principal');
@@ -48,9 +60,12 @@ tenantRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/v1/tenants',
+    operationId: 'listTenants',
+    summary: 'List tenants',
+    description: 'Every tenant the token may read, in one page.',
     tags: ['tenants'],
     security,
-    responses: { 200: ok(AnyObject), ...ERRORS },
+    responses: { 200: ok(page(TenantSchema, 'TenantPage')), ...ERRORS },
   }),
   async (c) => {
     const p = c.get('principal');
@@ -65,10 +80,12 @@ tenantRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/v1/tenants/{t}',
+    operationId: 'getTenant',
+    summary: 'Read a tenant',
     tags: ['tenants'],
     security,
     request: { params: TenantParam },
-    responses: { 200: ok(AnyObject), ...ERRORS },
+    responses: { 200: ok(TenantSchema, 'the tenant with its settings and revision', ETAG), ...ERRORS },
   }),
   async (c) => {
     const tenant = await readableTenant(c, c.req.valid('param').t);
@@ -81,12 +98,27 @@ tenantRoutes.openapi(
   createRoute({
     method: 'patch',
     path: '/v1/tenants/{t}',
+    operationId: 'patchTenant',
+    summary: 'Change tenant settings',
     tags: ['tenants'],
     security,
     description:
-      'Changes name or settings; ?dryRun=true answers the change and its impact on live flows and changes nothing.',
-    request: { params: TenantParam, query: DryRunQuery, body: jsonBody(TenantPatch) },
-    responses: { 200: ok(AnyObject), ...ERRORS },
+      'Changes name or settings (only the fields sent); honours If-Match. ?dryRun=true answers the change ' +
+      'and its impact on live flows and changes nothing.',
+    request: {
+      params: TenantParam,
+      query: DryRunQuery,
+      headers: WriteRequestHeaders,
+      body: jsonBody(TenantPatch, { settings: { defaultAction: 'drop', revalidateOnChange: true } }),
+    },
+    responses: {
+      200: ok(
+        z.union([TenantSchema, TenantDryRun]),
+        'the tenant as changed; with ?dryRun=true the change',
+        WRITE_HEADERS,
+      ),
+      ...ERRORS,
+    },
   }),
   async (c) => {
     const { t } = c.req.valid('param');

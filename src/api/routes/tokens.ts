@@ -6,32 +6,40 @@ import { assertRole, ROLES } from '../auth/principal.js';
 import { randomSecret, sha256Hex } from '../auth/secrets.js';
 import { router } from '../context.js';
 import { badRequest, notFound, unprocessable } from '../errors.js';
-import { ERRORS, jsonBody, ok, security } from '../openapi-helpers.js';
+import { ERRORS, jsonBody, noContent, ok, security } from '../openapi-helpers.js';
 import { pageOf, readPage } from '../pagination.js';
-import { Id, page, PageQuery } from '../schemas/common.js';
+import { Id, PageQuery } from '../schemas/common.js';
+import { page } from '../schemas/responses.js';
 import { TokenCreate } from '../schemas/resources.js';
 
 export const tokenRoutes = router();
 
 const scope = {
   id: z.string(),
-  role: z.string(),
+  role: z.string().openapi({ enum: ['admin', 'editor', 'auditor', 'agent', 'inventory'] }),
   tenant: z.string().nullable(),
   hypervisor: z.string().nullable(),
   name: z.string().nullable(),
   expiresAt: z.string().nullable().openapi({ description: 'after this instant the token answers 401' }),
 };
 
-const Issued = z.object({ ...scope, token: z.string() }).openapi('IssuedToken');
+const Issued = z
+  .object({
+    ...scope,
+    token: z
+      .string()
+      .openapi({ readOnly: true, description: 'the bearer secret, shown in this answer only' }),
+  })
+  .openapi('IssuedToken');
 
 const TokenInfo = z
   .object({
     ...scope,
-    createdAt: z.string(),
+    createdAt: z.string().openapi({ readOnly: true, format: 'date-time' }),
     lastUsedAt: z
       .string()
       .nullable()
-      .openapi({ description: 'last authenticated use, recorded at most once a minute' }),
+      .openapi({ readOnly: true, description: 'last authenticated use, recorded at most once a minute' }),
   })
   .openapi('Token');
 
@@ -39,10 +47,12 @@ tokenRoutes.openapi(
   createRoute({
     method: 'post',
     path: '/v1/tokens',
+    operationId: 'createToken',
+    summary: 'Issue a token',
     tags: ['tokens'],
     security,
     description: 'Issues a token; its secret is in this answer only (stored as a SHA-256 hash).',
-    request: { body: jsonBody(TokenCreate) },
+    request: { body: jsonBody(TokenCreate, { role: 'editor', tenant: 'acme' }) },
     responses: { 201: ok(Issued, 'issued'), ...ERRORS },
   }),
   async (c) => {
@@ -79,11 +89,13 @@ tokenRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/v1/tokens',
+    operationId: 'listTokens',
+    summary: 'List tokens',
     tags: ['tokens'],
     security,
     description: 'Lists issued tokens by id: their scope and use, never a secret or its hash.',
     request: { query: PageQuery },
-    responses: { 200: ok(page(TokenInfo)), ...ERRORS },
+    responses: { 200: ok(page(TokenInfo, 'TokenPage')), ...ERRORS },
   }),
   async (c) => {
     assertRole(c.get('principal'), 'admin');
@@ -100,10 +112,12 @@ tokenRoutes.openapi(
   createRoute({
     method: 'delete',
     path: '/v1/tokens/{id}',
+    operationId: 'deleteToken',
+    summary: 'Revoke a token',
     tags: ['tokens'],
     security,
     request: { params: z.object({ id: Id }) },
-    responses: { 204: { description: 'revoked' }, ...ERRORS },
+    responses: { 204: noContent('revoked'), ...ERRORS },
   }),
   async (c) => {
     assertRole(c.get('principal'), 'admin');
@@ -126,6 +140,8 @@ tokenRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/v1/whoami',
+    operationId: 'whoami',
+    summary: 'Who is calling',
     tags: ['tokens'],
     security,
     description: "The calling token's id, role and scope (so a client can default to the token's tenant).",

@@ -10,8 +10,19 @@ import { getDelivery, listDeliveries, type DeliveryOutcome } from '../../store/w
 import { assertTenantWrite } from '../auth/principal.js';
 import { router } from '../context.js';
 import { badRequest, conflict, notFound, unprocessable } from '../errors.js';
-import { AnyObject, ERRORS, jsonBody, ok, security } from '../openapi-helpers.js';
-import { Id, PageQuery, TenantParam, page } from '../schemas/common.js';
+import {
+  ERRORS,
+  ETAG,
+  jsonBody,
+  noContent,
+  ok,
+  security,
+  signed,
+  WRITE_HEADERS,
+  WriteRequestHeaders,
+} from '../openapi-helpers.js';
+import { Id, PageQuery, TenantParam } from '../schemas/common.js';
+import { page } from '../schemas/responses.js';
 import { readableTenant, writeTenant } from '../tenant-write.js';
 import { receiveDelivery, replayDelivery } from '../webhook-receive.js';
 
@@ -25,17 +36,43 @@ const KeptSecret = z
   .strictObject({ fingerprint: z.string().regex(/^[0-9a-f]{12}$/, 'a fingerprint as GET shows it') })
   .openapi('KeptSecret', { description: 'keeps the stored secret with this fingerprint' });
 
+// inline, not a component: its defaulted fields must stay optional in generated request types
 const SourceBody = z
   .strictObject({
     kind: z.enum(WEBHOOK_KINDS).optional().openapi({ description: 'must equal the path kind when present' }),
     secrets: z
       .array(z.union([z.string().min(8).max(512), KeptSecret]))
       .min(1)
-      .max(2),
-    hypervisors: z.record(z.string().min(1).max(256), Id).default({}),
+      .max(2)
+      .openapi({
+        description:
+          'two while rotating; answers show fingerprints only, and a {fingerprint} keeps the stored secret it names',
+      }),
+    hypervisors: z
+      .record(z.string().min(1).max(256), Id)
+      .default({})
+      .openapi({ description: "the source's host or cluster names mapped to hypervisor ids" }),
     enabled: z.boolean().default(true),
   })
-  .openapi('WebhookSourceRequest');
+  .openapi({ description: 'fields with a default may be left out' });
+
+const SourceView = z
+  .object({
+    kind: z.string().openapi({ enum: [...WEBHOOK_KINDS] }),
+    secrets: z.array(z.object({ fingerprint: z.string() })),
+    hypervisors: z.record(z.string(), z.string()),
+    enabled: z.boolean(),
+  })
+  .openapi('WebhookSource');
+
+const DeliveryAnswer = z
+  .object({
+    delivery: z.string().openapi({ description: 'the delivery id, for GET .../deliveries and replay' }),
+    outcome: z.enum(['applied', 'duplicate', 'stale', 'ignored']),
+    reason: z.string().nullable(),
+    revision: z.number().int().nullable(),
+  })
+  .openapi('DeliveryReceipt');
 
 /** What may be shown or audited of a source: the secrets only by fingerprint. */
 async function publicView(s: WebhookSource) {
@@ -76,13 +113,26 @@ webhookRoutes.openapi(
   createRoute({
     method: 'put',
     path: sourcePath,
+    operationId: 'putWebhookSource',
+    summary: 'Configure an inventory source',
     tags,
     security,
     description:
       'Configures an inventory source (SPEC §7). Secrets are write-only: answers and the audit log show ' +
       'their fingerprints. Honours If-Match.',
-    request: { params: SourceParams, body: jsonBody(SourceBody) },
-    responses: { 200: ok(AnyObject), 201: ok(AnyObject, 'created'), ...ERRORS },
+    request: {
+      params: SourceParams,
+      headers: WriteRequestHeaders,
+      body: jsonBody(SourceBody, {
+        secrets: ['a-shared-secret-of-netbox'],
+        hypervisors: { 'esx-01': 'hv-1' },
+      }),
+    },
+    responses: {
+      200: ok(SourceView, 'replaced or unchanged', WRITE_HEADERS),
+      201: ok(SourceView, 'created', WRITE_HEADERS),
+      ...ERRORS,
+    },
   }),
   async (c) => {
     const { t, kind } = c.req.valid('param');
@@ -125,10 +175,12 @@ webhookRoutes.openapi(
   createRoute({
     method: 'get',
     path: sourcePath,
+    operationId: 'getWebhookSource',
+    summary: 'Read an inventory source',
     tags,
     security,
     request: { params: SourceParams },
-    responses: { 200: ok(AnyObject), ...ERRORS },
+    responses: { 200: ok(SourceView, 'the source, secrets by fingerprint', ETAG), ...ERRORS },
   }),
   async (c) => {
     const { t, kind } = c.req.valid('param');
@@ -144,10 +196,13 @@ webhookRoutes.openapi(
   createRoute({
     method: 'delete',
     path: sourcePath,
+    operationId: 'deleteWebhookSource',
+    summary: 'Remove an inventory source',
+    description: 'Honours If-Match.',
     tags,
     security,
-    request: { params: SourceParams },
-    responses: { 204: { description: 'deleted' }, ...ERRORS },
+    request: { params: SourceParams, headers: WriteRequestHeaders },
+    responses: { 204: noContent('deleted', WRITE_HEADERS), ...ERRORS },
   }),
   async (c) => {
     const { t, kind } = c.req.valid('param');
@@ -188,11 +243,13 @@ webhookRoutes.openapi(
   createRoute({
     method: 'get',
     path: `${sourcePath}/deliveries`,
+    operationId: 'listWebhookDeliveries',
+    summary: 'List deliveries of a source',
     tags,
     security,
     description: 'Every delivery to this source, newest first.',
     request: { params: SourceParams, query: PageQuery },
-    responses: { 200: ok(page(Delivery)), ...ERRORS },
+    responses: { 200: ok(page(Delivery, 'WebhookDeliveryPage')), ...ERRORS },
   }),
   async (c) => {
     const { t, kind } = c.req.valid('param');
@@ -218,12 +275,14 @@ webhookRoutes.openapi(
   createRoute({
     method: 'post',
     path: `${sourcePath}/deliveries/{id}/replay`,
+    operationId: 'replayWebhookDelivery',
+    summary: 'Replay a rejected delivery',
     tags,
     security,
     description:
       'Applies a rejected delivery again (once the hypervisors map is fixed); recorded as a new delivery.',
     request: { params: SourceParams.extend({ id: Id.openapi({ param: { name: 'id', in: 'path' } }) }) },
-    responses: { 200: ok(AnyObject), ...ERRORS },
+    responses: { 200: ok(DeliveryAnswer, 'the new delivery and its outcome', WRITE_HEADERS), ...ERRORS },
   }),
   async (c) => {
     const { t, kind, id } = c.req.valid('param');
@@ -240,6 +299,9 @@ webhookRoutes.openapi(
   createRoute({
     method: 'post',
     path: '/v1/webhooks/{t}/{kind}',
+    operationId: 'receiveWebhook',
+    summary: 'Receive an inventory delivery',
+    security: signed,
     tags,
     description:
       'An inventory delivery, authenticated by its signature alone (NetBox X-Hook-Signature; Standard ' +
@@ -253,7 +315,15 @@ webhookRoutes.openapi(
         content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } },
       },
     },
-    responses: { 200: ok(AnyObject), ...ERRORS },
+    responses: {
+      200: ok(
+        DeliveryAnswer,
+        'applied, or why not (a duplicate or stale one changes nothing)',
+        WRITE_HEADERS,
+      ),
+      ...ERRORS,
+      429: { description: 'the tenant is busy; retry after a second', content: ERRORS[409].content },
+    },
   }),
   async (c) => {
     const { t, kind } = c.req.valid('param');

@@ -15,6 +15,7 @@ import {
 import { conflict, notFound, unprocessable } from '../errors.js';
 import { Id } from '../schemas/common.js';
 import { WorkloadBody } from '../schemas/resources.js';
+import { Workload as WorkloadSchema } from '../schemas/responses.js';
 import { tenantCrud } from '../tenant-crud.js';
 
 type WorkloadInput = z.infer<typeof WorkloadBody>;
@@ -41,9 +42,14 @@ export const workloadRoutes = tenantCrud<Workload, WorkloadInput>({
   plural: 'workloads',
   stateKey: 'workloads',
   body: WorkloadBody,
+  schema: WorkloadSchema,
+  names: { one: 'Workload', many: 'Workloads' },
+  example: { hypervisor: 'hv-1', vnics: [{ id: 'web-1-eth0', ips: ['10.0.1.5'] }], tags: ['tier=web'] },
   fromBody: workloadFromBody,
   get: getWorkload,
-  listQuery: z.object({ group: Id.optional() }),
+  listQuery: z.object({
+    group: Id.optional().openapi({ description: 'only the workloads that are members of this group now' }),
+  }),
   list: async (db, tenant, after, limit, c) => {
     const group = c.req.query('group');
     if (!group) return listWorkloads(db, tenant, after, limit);

@@ -8,13 +8,17 @@ const Field = z
   .refine(
     (f) => (CRITERIA_FIELDS as readonly string[]).includes(f) || /^attributes\.[^\s]{1,128}$/.test(f),
     `must be one of ${CRITERIA_FIELDS.join(', ')} or attributes.<key>`,
-  );
+  )
+  .openapi({ description: `${CRITERIA_FIELDS.join(', ')} or attributes.<key>`, example: 'tag' });
 
 const Condition = z
   .strictObject({
     field: Field,
     op: z.enum(CRITERIA_OPS),
-    value: z.union([z.string().max(256), z.array(z.string().max(256)).max(1000)]).optional(),
+    value: z
+      .union([z.string().max(256), z.array(z.string().max(256)).max(1000)])
+      .optional()
+      .openapi({ description: 'a list for `in`; none for exists and notExists', example: 'tier=web' }),
   })
   .superRefine((c, ctx) => {
     const list = Array.isArray(c.value);
@@ -24,7 +28,8 @@ const Condition = z
       ctx.addIssue({ code: 'custom', path: ['value'], message: `"${c.op}" needs a single string` });
     if (c.op !== 'exists' && c.op !== 'notExists' && c.value === undefined)
       ctx.addIssue({ code: 'custom', path: ['value'], message: `"${c.op}" needs a value` });
-  });
+  })
+  .openapi('CriteriaCondition', { example: { field: 'tag', op: 'equals', value: 'tier=web' } });
 
 export const CriteriaSchema: z.ZodType<Criteria> = z
   .lazy(() =>
@@ -36,9 +41,13 @@ export const CriteriaSchema: z.ZodType<Criteria> = z
     ]),
   )
   .openapi('Criteria', {
-    description:
-      '{"all": [expr]}, {"any": [expr]}, {"not": expr} or {"field", "op", "value"}; field is name, os, user, hypervisor, tag or attributes.<key>',
-    type: 'object',
+    description: `{"all": [expr]}, {"any": [expr]}, {"not": expr} or a condition; nested at most ${MAX_DEPTH} deep`,
+    example: {
+      all: [
+        { field: 'tag', op: 'equals', value: 'tier=web' },
+        { not: { field: 'os', op: 'startsWith', value: 'win' } },
+      ],
+    },
   }) as z.ZodType<Criteria>;
 
 export { MAX_DEPTH as MAX_CRITERIA_DEPTH } from '../../policy/criteria.js';

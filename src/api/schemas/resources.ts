@@ -4,6 +4,12 @@ import { Cidr, Id, IpAddress } from './common.js';
 import { CriteriaSchema } from './criteria.js';
 import { PortList, ServiceEntrySchema } from './service-entry.js';
 
+/**
+ * Request bodies with server defaults stay inline, not components: openapi-typescript makes a component's
+ * defaulted properties required (issue openapi-ts/openapi-typescript#1903), a request body's optional.
+ */
+const INLINE = { description: 'fields with a default may be left out' };
+
 const Timeouts = z.strictObject({
   tcpSynSent: z.number().int().min(1).max(864000).optional(),
   tcpSynRecv: z.number().int().min(1).max(864000).optional(),
@@ -96,7 +102,7 @@ export const WorkloadBody = z
     tags: z.array(Tag).max(100).default([]),
     attributes: z.record(z.string().min(1).max(128), z.string().max(1024)).default({}),
   })
-  .openapi('Workload');
+  .openapi(INLINE);
 
 const IdList = z.array(Id).max(10000).default([]);
 
@@ -114,7 +120,7 @@ export const GroupBody = z
       .default({ workloads: [], vnics: [], cidrs: [], groups: [] }),
     criteria: CriteriaSchema.optional(),
   })
-  .openapi('Group');
+  .openapi(INLINE);
 
 export const ServiceBody = z
   .strictObject({
@@ -122,7 +128,7 @@ export const ServiceBody = z
     name: z.string().max(200).optional(),
     entries: z.array(ServiceEntrySchema).min(1).max(100),
   })
-  .openapi('Service');
+  .openapi('ServiceInput');
 
 const PeerSchema = z.union([
   z.literal('any'),
@@ -149,7 +155,7 @@ export const RuleSchema = z
     disabled: z.boolean().default(false),
     notes: z.string().max(2000).optional(),
   })
-  .openapi('Rule');
+  .openapi(INLINE);
 
 export const PolicyBody = z
   .strictObject({
@@ -174,7 +180,7 @@ export const PolicyBody = z
         });
       }),
   })
-  .openapi('Policy');
+  .openapi(INLINE);
 
 const AppOwns = z
   .strictObject({ groups: z.array(Id), services: z.array(Id), policies: z.array(Id) })
@@ -189,6 +195,6 @@ export const AppBody = z
     services: z.record(Id, ServiceBody).default({}),
     policies: z.record(Id, PolicyBody.omit({ app: true })).default({}),
   })
-  .openapi('App');
+  .openapi(INLINE);
 
 export { PortList };

@@ -15,7 +15,7 @@ export const PortList = z
   .union([z.string(), z.number(), z.array(z.union([z.string(), z.number()])).max(1000)])
   .transform((v) => (Array.isArray(v) ? v.join(',') : String(v)))
   .refine(validPorts, 'must be ports and ranges within 0-65535, like "80,443,8000-8080"')
-  .openapi({ type: 'string', example: '80,443,8000-8080' });
+  .openapi({ example: '80,443,8000-8080' });
 
 const Proto = z.union([z.enum(['tcp', 'udp', 'icmp', 'icmpv6', 'any']), z.number().int().min(0).max(255)]);
 
@@ -40,4 +40,4 @@ export const ServiceEntrySchema = z
     if (e.icmpCode !== undefined && e.icmpType === undefined)
       ctx.addIssue({ code: 'custom', path: ['icmpCode'], message: 'icmpCode needs icmpType' });
   })
-  .openapi('ServiceEntry');
+  .openapi('ServiceEntryInput');
