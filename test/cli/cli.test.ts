@@ -171,8 +171,7 @@ describe.sequential('omniwall CLI', () => {
     const some = await cli(admin, 'diff', '-f', dir);
     expect(some.code, some.stderr).toBe(1);
     expect(some.stdout).toContain('~ Service/postgres (tenant shop): update');
-    expect(some.stdout).toMatch(/^\s+- {4}ports: "5432"$/m);
-    expect(some.stdout).toMatch(/^\s+\+ {4}ports: 5432,6432$/m);
+    expect(some.stdout).toMatch(/^ {4}- {5}ports: "5432"\n {4}\+ {5}ports: 5432,6432$/m);
     expect(some.stdout).toContain('1 of 12 document(s) would change: 0 to create, 1 to update');
     expect(await tenantRevision()).toBe(revision);
 
