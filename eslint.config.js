@@ -38,7 +38,7 @@ function below(folder, forbidden, extra = [], files = [`src/${folder}/**/*.ts`])
 const pure = ['cloudflare:*', 'hono', 'hono/*', 'drizzle-orm', 'drizzle-orm/*'];
 
 export default tseslint.config(
-  { ignores: ['node_modules', '.wrangler', 'migrations', 'console/public/console/app.js'] },
+  { ignores: ['node_modules', '.wrangler', 'migrations', 'console/public/console/app.js', 'dist'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -72,6 +72,18 @@ export default tseslint.config(
   below('inventory', [...shells.filter((n) => n !== 'inventory'), 'dataplane', 'analysis'], pure),
   // the tenant's delivery writer sits under the API; it shares only the API's contract schemas
   below('deliveries', ['console', 'cli', 'metrics'], ['**/api/*', '!**/api/schemas', '**/api/routes/*']),
+  // the CLI is a client of the API: it may read the API's request schemas (local validation), nothing else of it
+  below(
+    'cli',
+    [...shells.filter((n) => n !== 'cli' && n !== 'api'), 'dataplane', 'analysis', 'explain', 'compiler'],
+    ['**/api/*', '!**/api/schemas', '**/api/routes/*', 'cloudflare:*'],
+  ),
+  // the typed client knows the API by its generated types only
+  below(
+    'client',
+    [...shells, 'net', 'policy', 'compiler', 'dataplane', 'analysis', 'explain'],
+    ['cloudflare:*', 'hono', 'hono/*', 'drizzle-orm', 'drizzle-orm/*'],
+  ),
   // nothing but the entry imports the HTTP layer
   { ...below('src', ['api'], [], ['src/*.ts']), ignores: ['src/index.ts'] },
 );

@@ -27,6 +27,7 @@ export default defineConfig(async () => {
               'test/inventory-core/**/*.test.ts',
               'test/analysis/**/*.test.ts',
               'test/explain/**/*.test.ts',
+              'test/client/**/*.test.ts',
             ],
           },
         },
