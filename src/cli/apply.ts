@@ -25,7 +25,7 @@ function outcomeOf(step: Step, before: Json | null, status: number, answer: unkn
     const n = (d.created?.length ?? 0) + (d.updated?.length ?? 0) + (d.deleted?.length ?? 0);
     return n > 0 ? 'updated' : 'unchanged';
   }
-  const same = canonical(comparable(step.doc, answer as Json)) === canonical(comparable(step.doc, before));
+  const same = canonical(comparable(answer as Json)) === canonical(comparable(before));
   return same ? 'unchanged' : 'updated';
 }
 

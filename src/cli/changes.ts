@@ -49,7 +49,7 @@ async function judge(ctx: CliContext, step: Step, earlierChanges: boolean): Prom
   const live = await ctx.resources.get(ref);
   if (live.value && matchesLive(doc, live.value))
     return { ...base, action: 'unchanged', before: null, after: null, impact: null };
-  const before = live.value ? comparable(doc, live.value) : null;
+  const before = live.value ? comparable(live.value) : null;
   const after = desired(doc, live.value);
   // no dry run creates a tenant or configures a webhook source; a new tenant has no flows to cut
   if (live.value === null && (live.tenantMissing || ref.kind === 'Tenant'))
@@ -83,8 +83,8 @@ async function judge(ctx: CliContext, step: Step, earlierChanges: boolean): Prom
     return { ...base, action, before, after, objects, impact };
   }
   const serverBefore =
-    answer.before === null || answer.before === undefined ? null : comparable(doc, answer.before as Json);
-  const serverAfter = comparable(doc, answer.after as Json);
+    answer.before === null || answer.before === undefined ? null : comparable(answer.before as Json);
+  const serverAfter = comparable(answer.after as Json);
   const action: Action =
     serverBefore === null
       ? 'create'

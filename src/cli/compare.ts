@@ -19,7 +19,7 @@ function sortKeys(v: unknown): unknown {
 }
 
 /** Fields the API adds or keeps itself: never part of what a document asks for. */
-const READ_ONLY = new Set(['id', 'revision', 'kind']);
+const READ_ONLY = new Set(['id', 'revision', 'kind', 'owns']);
 
 function writable(v: Json): Json {
   return Object.fromEntries(Object.entries(v).filter(([k]) => !READ_ONLY.has(k)));
@@ -53,21 +53,25 @@ function expected(doc: Doc, live: Json): Json {
       };
     }
     case 'WebhookSource':
-      return { ...p, secrets: (p.secrets as string[]).map((s) => ({ fingerprint: fingerprint(s) })) };
+      return {
+        ...p,
+        secrets: (p.secrets as (string | Json)[]).map((s) =>
+          typeof s === 'string' ? { fingerprint: fingerprint(s) } : s,
+        ),
+      };
     default:
       return p;
   }
 }
 
-/** What GET answers, in the shape a document is compared in (an app's GET wraps its body in `spec`). */
-export function comparable(doc: Doc, live: Json): Json {
-  if (doc.kind === 'App' && typeof live.spec === 'object' && live.spec !== null) return live.spec as Json;
+/** What GET answers, in the shape a document is compared in. */
+export function comparable(live: Json): Json {
   return writable(live);
 }
 
 /** True when applying the document would leave the live object as it is. */
 export function matchesLive(doc: Doc, live: Json): boolean {
-  return canonical(writable(expected(doc, live))) === canonical(comparable(doc, live));
+  return canonical(writable(expected(doc, live))) === canonical(comparable(live));
 }
 
 /** The desired object, for showing a diff against `comparable(live)`. */

@@ -1,4 +1,4 @@
-import { ApiRequestError } from '../client/api-error.js';
+import { unwrap } from '../client/api-error.js';
 import { createOmniwallClient } from '../client/client.js';
 import { CliError } from './cli-error.js';
 import { Resources } from './resources.js';
@@ -29,25 +29,11 @@ export function contextFromEnv(env: NodeJS.ProcessEnv = process.env): CliContext
   };
 }
 
-/**
- * The API has no "who am I": an admin may list tokens and is scoped to no tenant; any other token sees
- * exactly its own tenant in GET /v1/tenants (a global auditor sees all, and is scoped to none).
- */
+/** The one tenant the token is scoped to (an editor's, a tenant auditor's), or null (admin, global auditor). */
 async function scopedTenant(r: Resources): Promise<string | null> {
-  try {
-    await r.api.GET('/v1/tokens', { params: { query: { limit: 1 } } }).then((out) => {
-      if (out.response.ok) throw new AdminToken();
-    });
-    const tenants = await r.list('Tenant', '');
-    return tenants.length === 1 ? String(tenants[0]!.id) : null;
-  } catch (err) {
-    if (err instanceof AdminToken) return null;
-    if (err instanceof ApiRequestError && err.status === 403) return null;
-    throw err;
-  }
+  const { data } = await unwrap(r.api.GET('/v1/whoami'), r.url);
+  return data.tenant;
 }
-
-class AdminToken extends Error {}
 
 /** The tenant of a command: --tenant, else OMNIWALL_TENANT, else the token's own. */
 export async function commandTenant(ctx: CliContext, flag: string | undefined): Promise<string> {

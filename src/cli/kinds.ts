@@ -7,7 +7,7 @@ import {
   TenantPatch,
   WorkloadBody,
 } from '../api/schemas/resources.js';
-import { WebhookSourceBody } from './webhook-source-body.js';
+import { WEBHOOK_KINDS, WebhookSourceBody } from '../api/schemas/webhook-source.js';
 
 export const KINDS = ['Tenant', 'Service', 'Workload', 'Group', 'Policy', 'App', 'WebhookSource'] as const;
 export type Kind = (typeof KINDS)[number];
@@ -64,4 +64,4 @@ export function kindOf(name: string): Kind | null {
   return ALIASES[name.toLowerCase().replace(/[-_]/g, '')] ?? null;
 }
 
-export const WEBHOOK_KINDS = ['netbox', 'vcenter', 'events'] as const;
+export { WEBHOOK_KINDS };

@@ -18,6 +18,7 @@ const LIST = {
   Group: '/v1/tenants/{t}/groups',
   Service: '/v1/tenants/{t}/services',
   Policy: '/v1/tenants/{t}/policies',
+  App: '/v1/tenants/{t}/apps',
 } as const;
 
 export interface Ref {
@@ -118,7 +119,6 @@ export class Resources {
       );
       return found.flatMap((f) => (f.value ? [f.value] : []));
     }
-    if (kind === 'App') throw new ApiRequestError(405, 'not-supported', 'this API lists no apps: name one');
     const path = LIST[kind];
     const items: Json[] = [];
     let cursor: string | undefined;

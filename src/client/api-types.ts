@@ -11,90 +11,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description Prometheus text exposition 0.0.4 (admin or an auditor of all tenants): packets by tenant, hypervisor, action and reason, flows tracked, rule sets and realization lag per hypervisor, API requests by route and status, webhook deliveries by outcome, migrations by state. */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the exposition */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'text/plain': string;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Prometheus metrics
+     * @description Prometheus text exposition 0.0.4 (admin or an auditor of all tenants): packets by tenant, hypervisor, action and reason, flows tracked, rule sets and realization lag per hypervisor, API requests by route and status, webhook deliveries by outcome, migrations by state.
+     */
+    get: operations['getMetrics'];
     put?: never;
     post?: never;
     delete?: never;
@@ -110,95 +31,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: {
-          cursor?: string;
-          limit?: number;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: components['schemas']['Hypervisor'][];
-              nextCursor: string | null;
-            };
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /** List hypervisors */
+    get: operations['listHypervisors'];
     put?: never;
     post?: never;
     delete?: never;
@@ -214,277 +48,19 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          h: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Hypervisor'];
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    put: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          h: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @example web-1 */
-            id?: string;
-            name: string;
-          };
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Hypervisor'];
-          };
-        };
-        /** @description created */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Hypervisor'];
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /** Read a hypervisor */
+    get: operations['getHypervisor'];
+    /**
+     * Register or rename a hypervisor
+     * @description Admin only. Idempotent: the same body again answers 200 and changes nothing.
+     */
+    put: operations['putHypervisor'];
     post?: never;
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          h: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description deleted */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Remove a hypervisor
+     * @description Admin only; 409 while it still hosts workloads.
+     */
+    delete: operations['deleteHypervisor'];
     options?: never;
     head?: never;
     patch?: never;
@@ -499,106 +75,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** @description Judges a batch of packets (JSON, or the binary format of the README with application/octet-stream). A malformed batch is refused whole (400, naming the first bad record); over the limit is 413. */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          h: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': Record<string, never>;
-          'application/octet-stream': string;
-        };
-      };
-      responses: {
-        /** @description one verdict per packet, in order */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Judge a batch of packets
+     * @description Judges a batch of packets (JSON, or the binary format of the README with application/octet-stream). A malformed batch is refused whole (400, naming the first bad record); over the limit is 413.
+     */
+    post: operations['judgePackets'];
     delete?: never;
     options?: never;
     head?: never;
@@ -612,92 +93,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description The rule handles of this hypervisor, as binary verdict records name them. */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          h: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Rule handles of a hypervisor
+     * @description The rule handles of this hypervisor, as binary verdict records name them.
+     */
+    get: operations['listHypervisorRules'];
     put?: never;
     post?: never;
     delete?: never;
@@ -713,92 +113,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description Per tenant: the revision wanted centrally and the one this hypervisor enforces. */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          h: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['HypervisorStatus'];
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Realization on a hypervisor
+     * @description Per tenant: the revision wanted centrally and the one this hypervisor enforces.
+     */
+    get: operations['getHypervisorStatus'];
     put?: never;
     post?: never;
     delete?: never;
@@ -814,92 +133,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description The vNICs hosted here with their numeric handles, as binary packet records name them. */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          h: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * vNIC handles of a hypervisor
+     * @description The vNICs hosted here with their numeric handles, as binary packet records name them.
+     */
+    get: operations['listHypervisorVnics'];
     put?: never;
     post?: never;
     delete?: never;
@@ -915,177 +153,17 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * List tenants
+     * @description Every tenant the token may read, in one page.
+     */
+    get: operations['listTenants'];
     put?: never;
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': components['schemas']['TenantCreate'];
-        };
-      };
-      responses: {
-        /** @description created */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Create a tenant
+     * @description Admin only. Settings left out take their defaults; the tenant starts at revision 1.
+     */
+    post: operations['createTenant'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1099,189 +177,18 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /** Read a tenant */
+    get: operations['getTenant'];
     put?: never;
     post?: never;
     delete?: never;
     options?: never;
     head?: never;
-    /** @description Changes name or settings; ?dryRun=true answers the change and its impact on live flows and changes nothing. */
-    patch: {
-      parameters: {
-        query?: {
-          /** @description true: answer the diff and the impact on live flows; change nothing */
-          dryRun?: 'true' | 'false';
-        };
-        header?: never;
-        path: {
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': components['schemas']['TenantPatch'];
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Change tenant settings
+     * @description Changes name or settings (only the fields sent); honours If-Match. ?dryRun=true answers the change and its impact on live flows and changes nothing.
+     */
+    patch: operations['patchTenant'];
     trace?: never;
   };
   '/v1/tenants/{t}/analysis': {
@@ -1291,94 +198,31 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description Rule anomalies at the current revision: shadowed, redundant, correlated, generalization, irrelevant and unused rules, each with the rules involved, a sample packet and a suggested fix (nothing is applied). Shadowing and redundancy are exact over every distinct vNIC rule list unless a finding says `exact: false` (a residual exceeded `boxCap` boxes). `unused` states the counter baseline. `?format=csv` answers the findings as CSV. */
-    get: {
-      parameters: {
-        query?: {
-          format?: 'json' | 'csv';
-        };
-        header?: never;
-        path: {
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description the analysis (JSON), or its findings as text/csv */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
+    /**
+     * Find rule anomalies
+     * @description Rule anomalies at the current revision: shadowed, redundant, correlated, generalization, irrelevant and unused rules, each with the rules involved, a sample packet and a suggested fix (nothing is applied). Shadowing and redundancy are exact over every distinct vNIC rule list unless a finding says `exact: false` (a residual exceeded `boxCap` boxes). `unused` states the counter baseline. `?format=csv` answers the findings as CSV.
+     */
+    get: operations['analyzeTenant'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/tenants/{t}/apps': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
+    /**
+     * List apps
+     * @description The tenant's apps in id order, each as GET .../apps/{id} answers it.
+     */
+    get: operations['listApps'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1394,293 +238,22 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    /** @description Applies the app as desired state in one all-or-nothing batch; ?dryRun=true answers the diff and changes nothing. */
-    put: {
-      parameters: {
-        query?: {
-          /** @description true: answer the diff and the impact on live flows; change nothing */
-          dryRun?: 'true' | 'false';
-        };
-        header?: never;
-        path: {
-          id: string;
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': components['schemas']['App'];
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['AppDiff'];
-          };
-        };
-        /** @description created */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['AppDiff'];
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Read an app
+     * @description The app as last applied and the ids of what it owns; PUT back as it is, it changes nothing.
+     */
+    get: operations['getApp'];
+    /**
+     * Apply an app
+     * @description Applies the app as desired state in one all-or-nothing batch (groups, services and policies it owns); honours If-Match. ?dryRun=true answers the diff and its impact and changes nothing.
+     */
+    put: operations['putApp'];
     post?: never;
-    /** @description Removes the app and everything it owns in one batch; ?dryRun=true answers the diff and its impact and changes nothing. */
-    delete: {
-      parameters: {
-        query?: {
-          /** @description true: answer the diff and the impact on live flows; change nothing */
-          dryRun?: 'true' | 'false';
-        };
-        header?: never;
-        path: {
-          id: string;
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description dry run */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['AppDiff'];
-          };
-        };
-        /** @description deleted */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Delete an app
+     * @description Removes the app and everything it owns in one batch; honours If-Match. ?dryRun=true answers the diff and its impact and changes nothing.
+     */
+    delete: operations['deleteApp'];
     options?: never;
     head?: never;
     patch?: never;
@@ -1693,103 +266,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description Audit entries, newest first. object is "kind" or "kind/id"; since is an ISO-8601 time. An update carries `changes` (RFC 6902 JSON Patch from before to after) and `summary` (changed fields; ids added, removed, changed, moved). `documents` gives each one's bytes and SHA-256; one too large for a list (over 16 KiB) is left out and named in `omitted`: GET .../audit/{seq} has every document in full. With format=csv or json, a download of every entry from since to until (inclusive; until defaults to now), newest first, at most 100,000 entries (a larger range is a 400). */
-    get: {
-      parameters: {
-        query?: {
-          actor?: string;
-          cursor?: string;
-          format?: 'csv' | 'json';
-          limit?: number;
-          object?: string;
-          since?: string;
-          until?: string;
-        };
-        header?: never;
-        path: {
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: Record<string, never>[];
-              nextCursor: string | null;
-            };
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Read the audit log
+     * @description Audit entries, newest first. object is "kind" or "kind/id"; since is an ISO-8601 time. An update carries `changes` (RFC 6902 JSON Patch from before to after) and `summary` (changed fields; ids added, removed, changed, moved). `documents` gives each one's bytes and SHA-256; one too large for a list (over 16 KiB) is left out and named in `omitted`: GET .../audit/{seq} has every document in full. With format=csv or json, a download of every entry from since to until (inclusive; until defaults to now), newest first, at most 100,000 entries (a larger range is a 400).
+     */
+    get: operations['listAudit'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1805,93 +286,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description One audit entry with its before, after and changes in full, however large. */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          seq: string;
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Read one audit entry
+     * @description One audit entry with its before, after and changes in full, however large.
+     */
+    get: operations['getAuditEntry'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1909,96 +308,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** @description Explains the first packet of a connection (for TCP, a SYN) between two endpoints: one hop per enforcement point (source vNIC out, destination vNIC in), each decided as its hypervisor decides at the revision it enforces, with every rule looked at before the decision and why it did not match. */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': components['schemas']['ExplainRequest'];
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Explain a connection
+     * @description Explains the first packet of a connection (for TCP, a SYN) between two endpoints: one hop per enforcement point (source vNIC out, destination vNIC in), each decided as its hypervisor decides at the revision it enforces, with every rule looked at before the decision and why it did not match.
+     */
+    post: operations['explainPacket'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2012,102 +326,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description Verdicts of rules with log: true, newest first, merged over the hypervisors; each hypervisor keeps at least its newest 100,000. Paged: pass nextCursor as cursor for the next page. With format=csv or json, a download of every entry from since to until (inclusive; until defaults to now), newest first, at most 100,000 entries (a larger range is a 400). */
-    get: {
-      parameters: {
-        query?: {
-          action?: 'allow' | 'drop' | 'reject';
-          cursor?: string;
-          format?: 'csv' | 'json';
-          hypervisor?: string;
-          limit?: number;
-          rule?: string;
-          since?: string;
-          until?: string;
-          workload?: string;
-        };
-        header?: never;
-        path: {
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Read the flow log
+     * @description Verdicts of rules with log: true, newest first, merged over the hypervisors; each hypervisor keeps at least its newest 100,000. Paged: pass nextCursor as cursor for the next page. With format=csv or json, a download of every entry from since to until (inclusive; until defaults to now), newest first, at most 100,000 entries (a larger range is a 400).
+     */
+    get: operations['listFlowLogs'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2123,97 +346,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: {
-          cursor?: string;
-          limit?: number;
-        };
-        header?: never;
-        path: {
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: Record<string, never>[];
-              nextCursor: string | null;
-            };
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * List groups
+     * @description The tenant's groups by id, a page at a time.
+     */
+    get: operations['listGroups'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2229,293 +366,19 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    /** @description Creates or replaces group {id} (idempotent). Honours If-Match. ?dryRun=true answers the diff and its impact on live flows and changes nothing. */
-    put: {
-      parameters: {
-        query?: {
-          /** @description true: answer the diff and the impact on live flows; change nothing */
-          dryRun?: 'true' | 'false';
-        };
-        header?: never;
-        path: {
-          id: string;
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': components['schemas']['Group'];
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description created */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /** Read a group */
+    get: operations['getGroup'];
+    /**
+     * Create or replace a group
+     * @description Creates or replaces group {id} (idempotent). Honours If-Match. ?dryRun=true answers the diff and its impact on live flows and changes nothing.
+     */
+    put: operations['putGroup'];
     post?: never;
-    /** @description ?dryRun=true answers what would be deleted and its impact on live flows, and changes nothing. */
-    delete: {
-      parameters: {
-        query?: {
-          /** @description true: answer the diff and the impact on live flows; change nothing */
-          dryRun?: 'true' | 'false';
-        };
-        header?: never;
-        path: {
-          id: string;
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description dry run */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description deleted */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Delete a group
+     * @description Honours If-Match. ?dryRun=true answers what would be deleted and its impact on live flows, and changes nothing.
+     */
+    delete: operations['deleteGroup'];
     options?: never;
     head?: never;
     patch?: never;
@@ -2528,93 +391,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description The group resolved now: member workloads, vNICs and addresses (CIDRs). */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['GroupMembers'];
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Resolve a group
+     * @description The group resolved now: member workloads, vNICs and addresses (CIDRs).
+     */
+    get: operations['getGroupMembers'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2631,99 +412,11 @@ export interface paths {
       cookie?: never;
     };
     get?: never;
-    /** @description The desired set of workloads the source owns: created, updated, moved (with their flows) and deleted to match in one revision. Workloads of the API or another source are not touched (409 when named). ?dryRun=true answers the diff and changes nothing. Honours If-Match. */
-    put: {
-      parameters: {
-        query?: {
-          dryRun?: 'true' | 'false';
-        };
-        header?: never;
-        path: {
-          source: string;
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': components['schemas']['InventorySync'];
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['InventorySyncResult'];
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Sync the workloads of a source
+     * @description The desired set of workloads the source owns: created, updated, moved (with their flows) and deleted to match in one revision. Workloads of the API or another source are not touched (409 when named). ?dryRun=true answers the diff and changes nothing. Honours If-Match.
+     */
+    put: operations['syncInventory'];
     post?: never;
     delete?: never;
     options?: never;
@@ -2738,98 +431,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description The tenant's migrations by id, each with its state (the console's migrations view). */
-    get: {
-      parameters: {
-        query?: {
-          cursor?: string;
-          limit?: number;
-        };
-        header?: never;
-        path: {
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: components['schemas']['Migration'][];
-              nextCursor: string | null;
-            };
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * List migrations
+     * @description The tenant's migrations by id, each with its state (the console's migrations view).
+     */
+    get: operations['listMigrations'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2845,92 +451,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Migration'];
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /** Read a migration */
+    get: operations['getMigration'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2946,97 +468,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: {
-          cursor?: string;
-          limit?: number;
-        };
-        header?: never;
-        path: {
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: Record<string, never>[];
-              nextCursor: string | null;
-            };
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * List policies
+     * @description The tenant's policies by id, a page at a time.
+     */
+    get: operations['listPolicies'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3052,293 +488,19 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    /** @description Creates or replaces policy {id} (idempotent). Honours If-Match. ?dryRun=true answers the diff and its impact on live flows and changes nothing. */
-    put: {
-      parameters: {
-        query?: {
-          /** @description true: answer the diff and the impact on live flows; change nothing */
-          dryRun?: 'true' | 'false';
-        };
-        header?: never;
-        path: {
-          id: string;
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': components['schemas']['Policy'];
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description created */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /** Read a policy */
+    get: operations['getPolicy'];
+    /**
+     * Create or replace a policy
+     * @description Creates or replaces policy {id} (idempotent). Honours If-Match. ?dryRun=true answers the diff and its impact on live flows and changes nothing.
+     */
+    put: operations['putPolicy'];
     post?: never;
-    /** @description ?dryRun=true answers what would be deleted and its impact on live flows, and changes nothing. */
-    delete: {
-      parameters: {
-        query?: {
-          /** @description true: answer the diff and the impact on live flows; change nothing */
-          dryRun?: 'true' | 'false';
-        };
-        header?: never;
-        path: {
-          id: string;
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description dry run */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description deleted */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Delete a policy
+     * @description Honours If-Match. ?dryRun=true answers what would be deleted and its impact on live flows, and changes nothing.
+     */
+    delete: operations['deletePolicy'];
     options?: never;
     head?: never;
     patch?: never;
@@ -3351,93 +513,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description Per rule hits, packets, bytes and sessions summed over hypervisors, the last hit (ISO time) and countersSince: since when the sums count (the earliest hypervisor to install the rule); null when no hypervisor holds the rule yet. */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Rule counters of a policy
+     * @description Per rule hits, packets, bytes and sessions summed over hypervisors, the last hit (ISO time) and countersSince: since when the sums count (the earliest hypervisor to install the rule); null when no hypervisor holds the rule yet.
+     */
+    get: operations['getPolicyStats'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3453,92 +533,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description The tenant revision wanted centrally, the newest one pushed to every hypervisor hosting it, and the last realization error (a push that failed is retried; a revision that cannot compile is not, and the next revision is realized as usual). */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Realization'];
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Realization of a tenant
+     * @description The tenant revision wanted centrally, the newest one pushed to every hypervisor hosting it, and the last realization error (a push that failed is retried; a revision that cannot compile is not, and the next revision is realized as usual).
+     */
+    get: operations['getRealization'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3554,97 +553,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: {
-          cursor?: string;
-          limit?: number;
-        };
-        header?: never;
-        path: {
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: Record<string, never>[];
-              nextCursor: string | null;
-            };
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * List services
+     * @description The tenant's services by id, a page at a time.
+     */
+    get: operations['listServices'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3660,293 +573,19 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    /** @description Creates or replaces service {id} (idempotent). Honours If-Match. ?dryRun=true answers the diff and its impact on live flows and changes nothing. */
-    put: {
-      parameters: {
-        query?: {
-          /** @description true: answer the diff and the impact on live flows; change nothing */
-          dryRun?: 'true' | 'false';
-        };
-        header?: never;
-        path: {
-          id: string;
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': components['schemas']['Service'];
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description created */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /** Read a service */
+    get: operations['getService'];
+    /**
+     * Create or replace a service
+     * @description Creates or replaces service {id} (idempotent). Honours If-Match. ?dryRun=true answers the diff and its impact on live flows and changes nothing.
+     */
+    put: operations['putService'];
     post?: never;
-    /** @description ?dryRun=true answers what would be deleted and its impact on live flows, and changes nothing. */
-    delete: {
-      parameters: {
-        query?: {
-          /** @description true: answer the diff and the impact on live flows; change nothing */
-          dryRun?: 'true' | 'false';
-        };
-        header?: never;
-        path: {
-          id: string;
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description dry run */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description deleted */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Delete a service
+     * @description Honours If-Match. ?dryRun=true answers what would be deleted and its impact on live flows, and changes nothing.
+     */
+    delete: operations['deleteService'];
     options?: never;
     head?: never;
     patch?: never;
@@ -3959,277 +598,19 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          kind: 'netbox' | 'vcenter' | 'events';
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    /** @description Configures an inventory source (SPEC §7). Secrets are write-only: answers and the audit log show their fingerprints. Honours If-Match. */
-    put: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          kind: 'netbox' | 'vcenter' | 'events';
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': components['schemas']['WebhookSourceRequest'];
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description created */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /** Read an inventory source */
+    get: operations['getWebhookSource'];
+    /**
+     * Configure an inventory source
+     * @description Configures an inventory source (SPEC §7). Secrets are write-only: answers and the audit log show their fingerprints. Honours If-Match.
+     */
+    put: operations['putWebhookSource'];
     post?: never;
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          kind: 'netbox' | 'vcenter' | 'events';
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description deleted */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Remove an inventory source
+     * @description Honours If-Match.
+     */
+    delete: operations['deleteWebhookSource'];
     options?: never;
     head?: never;
     patch?: never;
@@ -4242,99 +623,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description Every delivery to this source, newest first. */
-    get: {
-      parameters: {
-        query?: {
-          cursor?: string;
-          limit?: number;
-        };
-        header?: never;
-        path: {
-          kind: 'netbox' | 'vcenter' | 'events';
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: components['schemas']['WebhookDelivery'][];
-              nextCursor: string | null;
-            };
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * List deliveries of a source
+     * @description Every delivery to this source, newest first.
+     */
+    get: operations['listWebhookDeliveries'];
     put?: never;
     post?: never;
     delete?: never;
@@ -4352,94 +645,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** @description Applies a rejected delivery again (once the hypervisors map is fixed); recorded as a new delivery. */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-          kind: 'netbox' | 'vcenter' | 'events';
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Replay a rejected delivery
+     * @description Applies a rejected delivery again (once the hypervisors map is fixed); recorded as a new delivery.
+     */
+    post: operations['replayWebhookDelivery'];
     delete?: never;
     options?: never;
     head?: never;
@@ -4453,98 +663,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: {
-          cursor?: string;
-          group?: string;
-          limit?: number;
-        };
-        header?: never;
-        path: {
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: Record<string, never>[];
-              nextCursor: string | null;
-            };
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * List workloads
+     * @description The tenant's workloads by id, a page at a time.
+     */
+    get: operations['listWorkloads'];
     put?: never;
     post?: never;
     delete?: never;
@@ -4560,293 +683,19 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    /** @description Creates or replaces workload {id} (idempotent). Honours If-Match. ?dryRun=true answers the diff and its impact on live flows and changes nothing. */
-    put: {
-      parameters: {
-        query?: {
-          /** @description true: answer the diff and the impact on live flows; change nothing */
-          dryRun?: 'true' | 'false';
-        };
-        header?: never;
-        path: {
-          id: string;
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': components['schemas']['Workload'];
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description created */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /** Read a workload */
+    get: operations['getWorkload'];
+    /**
+     * Create or replace a workload
+     * @description Creates or replaces workload {id} (idempotent). Honours If-Match. ?dryRun=true answers the diff and its impact on live flows and changes nothing.
+     */
+    put: operations['putWorkload'];
     post?: never;
-    /** @description ?dryRun=true answers what would be deleted and its impact on live flows, and changes nothing. */
-    delete: {
-      parameters: {
-        query?: {
-          /** @description true: answer the diff and the impact on live flows; change nothing */
-          dryRun?: 'true' | 'false';
-        };
-        header?: never;
-        path: {
-          id: string;
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description dry run */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description deleted */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Delete a workload
+     * @description Honours If-Match. ?dryRun=true answers what would be deleted and its impact on live flows, and changes nothing.
+     */
+    delete: operations['deleteWorkload'];
     options?: never;
     head?: never;
     patch?: never;
@@ -4861,106 +710,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** @description Moves the workload and its flows to another hypervisor. The same migration id again answers the same migration; a second migration of a workload while one runs is 409. Honours If-Match. */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-          t: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': components['schemas']['MigrateRequest'];
-        };
-      };
-      responses: {
-        /** @description already there */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Migration'];
-          };
-        };
-        /** @description accepted */
-        202: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Migration'];
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Move a workload to another hypervisor
+     * @description Moves the workload and its flows to another hypervisor. The same migration id again answers the same migration; a second migration of a workload while one runs is 409. Honours If-Match.
+     */
+    post: operations['migrateWorkload'];
     delete?: never;
     options?: never;
     head?: never;
@@ -4974,185 +728,17 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description Lists issued tokens by id: their scope and use, never a secret or its hash. */
-    get: {
-      parameters: {
-        query?: {
-          cursor?: string;
-          limit?: number;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: components['schemas']['Token'][];
-              nextCursor: string | null;
-            };
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * List tokens
+     * @description Lists issued tokens by id: their scope and use, never a secret or its hash.
+     */
+    get: operations['listTokens'];
     put?: never;
-    /** @description Issues a token; its secret is in this answer only (stored as a SHA-256 hash). */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': components['schemas']['TokenCreate'];
-        };
-      };
-      responses: {
-        /** @description issued */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['IssuedToken'];
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /**
+     * Issue a token
+     * @description Issues a token; its secret is in this answer only (stored as a SHA-256 hash).
+     */
+    post: operations['createToken'];
     delete?: never;
     options?: never;
     head?: never;
@@ -5169,89 +755,8 @@ export interface paths {
     get?: never;
     put?: never;
     post?: never;
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description revoked */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
+    /** Revoke a token */
+    delete: operations['deleteToken'];
     options?: never;
     head?: never;
     patch?: never;
@@ -5266,98 +771,31 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** @description An inventory delivery, authenticated by its signature alone (NetBox X-Hook-Signature; Standard Webhooks for vcenter and events). 401 for anything unverifiable, whatever the reason. */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          kind: 'netbox' | 'vcenter' | 'events';
-          t: string;
-        };
-        cookie?: never;
-      };
-      /** @description the JSON the source sends (application/json or application/cloudevents+json) */
-      requestBody: {
-        content: {
-          'application/octet-stream': string;
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-        /** @description invalid request: the message names the first offending field */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description missing or wrong token */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description the token may not do this */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description no such object (or not visible to this token) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description conflict with existing state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description If-Match names a revision that has moved */
-        412: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description references an unknown or cyclic object */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
+    /**
+     * Receive an inventory delivery
+     * @description An inventory delivery, authenticated by its signature alone (NetBox X-Hook-Signature; Standard Webhooks for vcenter and events). 401 for anything unverifiable, whatever the reason.
+     */
+    post: operations['receiveWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/whoami': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
+    /**
+     * Who is calling
+     * @description The calling token's id, role and scope (so a client can default to the token's tenant).
+     */
+    get: operations['whoami'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -5368,47 +806,232 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
-    App: {
-      /** @default {} */
-      groups: {
-        [key: string]: components['schemas']['Group'];
-      };
-      /** @example web-1 */
-      id?: string;
-      /** @default {} */
-      policies: {
-        [key: string]: {
-          /** @default [] */
-          appliedTo: string[];
-          /** @enum {string} */
-          category: 'emergency' | 'infrastructure' | 'environment' | 'application';
-          /** @example web-1 */
-          id?: string;
-          name?: string;
-          priority: number;
-          /** @default [] */
-          rules: components['schemas']['Rule'][];
-          /** @default true */
-          stateful: boolean;
-          /** @default false */
-          tcpStrict: boolean;
-        };
-      };
-      /** @default {} */
-      services: {
-        [key: string]: components['schemas']['Service'];
+    Analysis: {
+      boxCap: number;
+      findings: components['schemas']['Finding'][];
+      /** Format: date-time */
+      generatedAt: string;
+      /** @description distinct vNIC direction rule lists analysed */
+      lists: number;
+      revision: number;
+      rules: number;
+      tenant: string;
+    };
+    App: components['schemas']['AppSpec'] & {
+      id: string;
+      /** @description the ids of what the app owns; ignored when sent back */
+      readonly owns: {
+        groups: string[];
+        policies: string[];
+        services: string[];
       };
     };
     AppDiff: {
       app: string;
-      created: Record<string, never>[];
-      deleted: Record<string, never>[];
+      created: components['schemas']['AppObjectRef'][];
+      deleted: components['schemas']['AppObjectRef'][];
       dryRun: boolean;
-      unchanged: Record<string, never>[];
-      updated: Record<string, never>[];
+      impact?: components['schemas']['Impact'] & unknown;
+      unchanged: components['schemas']['AppObjectRef'][];
+      updated: components['schemas']['AppObjectRef'][];
     };
-    /** @description {"all": [expr]}, {"any": [expr]}, {"not": expr} or {"field", "op", "value"}; field is name, os, user, hypervisor, tag or attributes.<key> */
-    Criteria: Record<string, never>;
+    AppObjectRef: {
+      id: string;
+      /** @enum {string} */
+      kind: 'group' | 'service' | 'policy';
+    };
+    AppPage: {
+      items: components['schemas']['App'][];
+      /** @description pass as cursor for the next page; null: last */
+      nextCursor: string | null;
+    };
+    AppSpec: {
+      groups: {
+        [key: string]: {
+          criteria?: components['schemas']['Criteria'];
+          members: components['schemas']['StaticMembers'];
+          name?: string;
+        };
+      };
+      policies: {
+        [key: string]: {
+          appliedTo: string[];
+          /** @enum {string} */
+          category: 'emergency' | 'infrastructure' | 'environment' | 'application';
+          name?: string;
+          priority: number;
+          rules: components['schemas']['Rule'][];
+          stateful: boolean;
+          tcpStrict: boolean;
+        };
+      };
+      services: {
+        [key: string]: {
+          entries: components['schemas']['ServiceEntry'][];
+          name?: string;
+        };
+      };
+    };
+    AuditEntry: {
+      /** @example update */
+      action: string;
+      /** @description the id of the token that wrote */
+      actor: string;
+      /** @description the object after; absent when omitted */
+      after?: unknown;
+      /** Format: date-time */
+      at: string;
+      /** @description the object before; absent when omitted */
+      before?: unknown;
+      /** @description RFC 6902 JSON Patch from before to after */
+      changes?: unknown;
+      documents: {
+        after: {
+          bytes: number;
+          sha256: string;
+        } | null;
+        before: {
+          bytes: number;
+          sha256: string;
+        } | null;
+        changes: {
+          bytes: number;
+          sha256: string;
+        } | null;
+      };
+      object: {
+        id: string;
+        kind: string;
+      };
+      omitted: ('before' | 'after' | 'changes')[];
+      revision: number | null;
+      /** @description GET .../audit/{seq} answers this entry in full */
+      seq: number;
+      /** @description changed fields; per keyed list the ids added, removed, changed, moved */
+      summary: {
+        byId: {
+          [key: string]: {
+            [key: string]: unknown;
+          };
+        };
+        fields: string[];
+      } | null;
+    };
+    AuditExport: {
+      items: components['schemas']['AuditEntry'][];
+      since: string | null;
+      until: string | null;
+    };
+    AuditPage: {
+      items: components['schemas']['AuditEntry'][];
+      /** @description pass as cursor for the next page; null: last */
+      nextCursor: string | null;
+    };
+    CandidateDecision: {
+      /** @enum {string} */
+      action: 'allow' | 'drop' | 'reject';
+      policy: string | null;
+      reason: string;
+      rule: string | null;
+    };
+    /** @description seconds; an absent one is the Linux nf_conntrack default */
+    ConntrackTimeouts: {
+      icmp?: number;
+      tcpClose?: number;
+      tcpCloseWait?: number;
+      tcpEstablished?: number;
+      tcpFinWait?: number;
+      tcpLastAck?: number;
+      tcpSynRecv?: number;
+      tcpSynSent?: number;
+      tcpTimeWait?: number;
+      udpAssured?: number;
+      udpUnreplied?: number;
+    };
+    /**
+     * @description {"all": [expr]}, {"any": [expr]}, {"not": expr} or a condition; nested at most 32 deep
+     * @example {
+     *       "all": [
+     *         {
+     *           "field": "tag",
+     *           "op": "equals",
+     *           "value": "tier=web"
+     *         },
+     *         {
+     *           "not": {
+     *             "field": "os",
+     *             "op": "startsWith",
+     *             "value": "win"
+     *           }
+     *         }
+     *       ]
+     *     }
+     */
+    Criteria:
+      | {
+          all: components['schemas']['Criteria'][];
+        }
+      | {
+          any: components['schemas']['Criteria'][];
+        }
+      | {
+          not: components['schemas']['Criteria'];
+        }
+      | components['schemas']['CriteriaCondition'];
+    /**
+     * @example {
+     *       "field": "tag",
+     *       "op": "equals",
+     *       "value": "tier=web"
+     *     }
+     */
+    CriteriaCondition: {
+      /**
+       * @description name, os, user, hypervisor, tag or attributes.<key>
+       * @example tag
+       */
+      field: string;
+      /** @enum {string} */
+      op: 'equals' | 'notEquals' | 'startsWith' | 'endsWith' | 'contains' | 'in' | 'exists' | 'notExists';
+      /**
+       * @description a list for `in`; none for exists and notExists
+       * @example tier=web
+       */
+      value?: string | string[];
+    };
+    CutFlow: {
+      allowedBy: {
+        policy: string;
+        rule: string;
+      } | null;
+      dport: number;
+      dst: string;
+      hypervisor: string;
+      now: components['schemas']['CandidateDecision'];
+      /** @enum {string|null} */
+      openedOn: 'in' | 'out' | null;
+      proto: number;
+      sport: number;
+      src: string;
+      state: string;
+      vnic: string;
+      workload: string;
+    };
+    Decision: {
+      /** @enum {string} */
+      action: 'allow' | 'drop' | 'reject';
+      policy: string | null;
+      reason: string;
+      rule: string | null;
+    };
+    DeliveryReceipt: {
+      /** @description the delivery id, for GET .../deliveries and replay */
+      delivery: string;
+      /** @enum {string} */
+      outcome: 'applied' | 'duplicate' | 'stale' | 'ignored';
+      reason: string | null;
+      revision: number | null;
+    };
     Error: {
       error: {
         /** @example invalid-request */
@@ -5416,6 +1039,70 @@ export interface components {
         details?: unknown;
         message: string;
       };
+    };
+    EvaluatedRule: {
+      /** @enum {string} */
+      action: 'allow' | 'drop' | 'reject' | 'jumpToApplication';
+      /** @enum {string|null} */
+      field: 'appliedTo' | 'direction' | 'disabled' | 'services' | 'source' | 'destination' | null;
+      groups?: {
+        failedCriteria?: string[];
+        group: string;
+        member: boolean;
+        why: string;
+      }[];
+      /** @enum {string} */
+      outcome: 'no-match' | 'not-applied' | 'skipped-by-jump' | 'jumped';
+      policy: string;
+      rule: string;
+      why: string;
+    };
+    Evidence: {
+      countedFor?: number;
+      countersSince?: string;
+      coveredByDefault?: boolean;
+      hits?: number;
+      lastHit?: string | null;
+      note?: string;
+      packet?: {
+        dport?: number;
+        dst: string;
+        family: 4 | 6;
+        icmpCode?: number;
+        icmpType?: number;
+        proto: number;
+        sport?: number;
+        src: string;
+      };
+      policyChangedAt?: string | null;
+      policyCreatedAt?: string | null;
+      /** @enum {string} */
+      reason?: 'no-vnic' | 'no-service' | 'no-source-address' | 'no-destination-address' | 'no-common-family';
+      scope?: {
+        /** @enum {string} */
+        direction: 'in' | 'out';
+        vnic: string;
+        vnics: number;
+      };
+    };
+    ExplainHop: {
+      decision: components['schemas']['Decision'];
+      /** @description with drift: the answer at the desired revision */
+      desired?: {
+        decision: components['schemas']['Decision'];
+        evaluated: components['schemas']['EvaluatedRule'][];
+        revision: number | null;
+      };
+      desiredRevision: number;
+      /** @enum {string} */
+      direction: 'in' | 'out';
+      drift: boolean;
+      evaluated: components['schemas']['EvaluatedRule'][];
+      hypervisor: string;
+      realizedRevision: number | null;
+      revision: number | null;
+      vnic: string;
+      workload: string;
     };
     ExplainRequest: {
       dport?: number;
@@ -5450,38 +1137,169 @@ export interface components {
             ip: string;
           };
     };
-    Group: {
-      criteria?: components['schemas']['Criteria'];
-      /** @example web-1 */
-      id?: string;
-      /**
-       * @default {
-       *       "workloads": [],
-       *       "vnics": [],
-       *       "cidrs": [],
-       *       "groups": []
-       *     }
-       */
-      members: {
-        /** @default [] */
-        cidrs: string[];
-        /** @default [] */
-        groups: string[];
-        /** @default [] */
-        vnics: string[];
-        /** @default [] */
-        workloads: string[];
+    Explanation: {
+      hops: components['schemas']['ExplainHop'][];
+      packet: {
+        dport: number;
+        dst: string;
+        flags?: string;
+        proto: number;
+        sport: number;
+        src: string;
       };
+      /** @enum {string} */
+      verdict: 'allow' | 'drop' | 'reject';
+    };
+    Finding: {
+      alternatives?: components['schemas']['Fix'][];
+      boxCap?: number;
+      covering: components['schemas']['RuleRef'][];
+      coveringCount: number;
+      evidence: components['schemas']['Evidence'];
+      exact: boolean;
+      fix: components['schemas']['Fix'];
+      /** @enum {string} */
+      kind: 'shadowed' | 'redundant' | 'correlated' | 'generalization' | 'irrelevant' | 'unused';
+      message: string;
+      neverReached?: boolean;
+      rule: components['schemas']['RuleRef'];
+    };
+    /** @description a suggested change, as data: nothing is applied */
+    Fix:
+      | {
+          /** @enum {string} */
+          op: 'remove';
+          rule: components['schemas']['RuleRef'];
+        }
+      | {
+          before: components['schemas']['RuleRef'];
+          /** @enum {string} */
+          op: 'reorder';
+          rule: components['schemas']['RuleRef'];
+        }
+      | {
+          into: components['schemas']['RuleRef'];
+          /** @enum {string} */
+          op: 'merge';
+          rule: components['schemas']['RuleRef'];
+        }
+      | {
+          /** @enum {string} */
+          op: 'none';
+          reason: string;
+        };
+    FlowLogEntry: {
+      action: string;
+      /** Format: date-time */
+      at: string;
+      /** @enum {string} */
+      dir: 'in' | 'out';
+      dport: number;
+      dst: string;
+      hypervisor: string;
+      policy: string | null;
+      proto: number;
+      reason: string;
+      rule: string | null;
+      sport: number;
+      src: string;
+      tenant: string;
+      vnic: string;
+      workload: string;
+    };
+    FlowLogExport: {
+      items: components['schemas']['FlowLogEntry'][];
+      since: string | null;
+      until: string | null;
+    };
+    FlowLogPage: {
+      items: components['schemas']['FlowLogEntry'][];
+      /** @description pass as cursor for the next page; null: last */
+      nextCursor: string | null;
+    };
+    /**
+     * @example {
+     *       "id": "web",
+     *       "members": {
+     *         "workloads": [],
+     *         "vnics": [],
+     *         "cidrs": [],
+     *         "groups": []
+     *       },
+     *       "criteria": {
+     *         "field": "tag",
+     *         "op": "equals",
+     *         "value": "tier=web"
+     *       }
+     *     }
+     */
+    Group: {
+      /** @description the app that owns this object; change it through the app */
+      readonly app?: string;
+      criteria?: components['schemas']['Criteria'];
+      id: string;
+      members: components['schemas']['StaticMembers'];
       name?: string;
     };
+    GroupDryRun: {
+      /** @enum {string} */
+      action: 'create' | 'update' | 'unchanged' | 'delete';
+      after: components['schemas']['Group'] & (Record<string, never> | null);
+      before: components['schemas']['Group'] & (Record<string, never> | null);
+      /** @enum {boolean} */
+      dryRun: true;
+      id: string;
+      impact: components['schemas']['Impact'];
+      kind: string;
+    };
+    /**
+     * @example {
+     *       "workloads": [
+     *         "web-1"
+     *       ],
+     *       "vnics": [
+     *         "web-1-eth0"
+     *       ],
+     *       "addresses": [
+     *         "10.0.1.5/32"
+     *       ]
+     *     }
+     */
     GroupMembers: {
       addresses: string[];
       vnics: string[];
       workloads: string[];
     };
+    GroupPage: {
+      items: components['schemas']['Group'][];
+      /** @description pass as cursor for the next page; null: last */
+      nextCursor: string | null;
+    };
+    HostedVnic: {
+      handle: number;
+      tenant: string;
+      vnic: string;
+      workload: string;
+    };
+    HostedVnicPage: {
+      items: components['schemas']['HostedVnic'][];
+      /** @description pass as cursor for the next page; null: last */
+      nextCursor: string | null;
+    };
+    /**
+     * @example {
+     *       "id": "hv-1",
+     *       "name": "esx-01"
+     *     }
+     */
     Hypervisor: {
       id: string;
       name: string;
+    };
+    HypervisorPage: {
+      items: components['schemas']['Hypervisor'][];
+      /** @description pass as cursor for the next page; null: last */
+      nextCursor: string | null;
     };
     HypervisorStatus: {
       id: string;
@@ -5493,8 +1311,48 @@ export interface components {
         tenant: string;
       }[];
     };
-    InventorySync: {
-      workloads: components['schemas']['Workload'][];
+    Impact: {
+      candidateRevision: number;
+      established: {
+        byHypervisor: {
+          cut: number;
+          flows: number;
+          hypervisor: string;
+          realizedRevision: number | null;
+        }[];
+        cut: number;
+        flows: number;
+        sample: components['schemas']['CutFlow'][];
+      };
+      flowLog: {
+        entries: number;
+        newlyAllowed: number;
+        newlyDenied: number;
+        sample: {
+          entry: {
+            action: string;
+            at: number;
+            /** @enum {string} */
+            dir: 'in' | 'out';
+            dport: number;
+            dst: string;
+            policy: string | null;
+            proto: number;
+            reason: string;
+            rule: string | null;
+            sport: number;
+            src: string;
+            tenant: string;
+            vnic: string;
+            workload: string;
+          };
+          hypervisor: string;
+          now: components['schemas']['CandidateDecision'];
+        }[];
+      };
+      /** @description whether applying would cut the flows below */
+      revalidateOnChange: boolean;
+      revision: number;
     };
     InventorySyncResult: {
       created: string[];
@@ -5522,9 +1380,15 @@ export interface components {
       hypervisor: string | null;
       id: string;
       name: string | null;
-      role: string;
+      /** @enum {string} */
+      role: 'admin' | 'editor' | 'auditor' | 'agent' | 'inventory';
       tenant: string | null;
-      token: string;
+      /** @description the bearer secret, shown in this answer only */
+      readonly token: string;
+    };
+    /** @description keeps the stored secret with this fingerprint */
+    KeptSecret: {
+      fingerprint: string;
     };
     MigrateRequest: {
       /** @example web-1 */
@@ -5532,11 +1396,24 @@ export interface components {
       /** @example web-1 */
       to: string;
     };
+    /**
+     * @example {
+     *       "id": "m-1",
+     *       "workload": "web-1",
+     *       "from": "hv-1",
+     *       "to": "hv-2",
+     *       "state": "done",
+     *       "step": null,
+     *       "flowsMoved": 3,
+     *       "error": null
+     *     }
+     */
     Migration: {
       error: string | null;
       flowsMoved: number;
       from: string;
       id: string;
+      /** @description true: the workload was there already */
       noop?: boolean;
       /** @enum {string} */
       state: 'pending' | 'running' | 'done' | 'failed';
@@ -5544,23 +1421,126 @@ export interface components {
       to: string;
       workload: string;
     };
+    MigrationPage: {
+      items: components['schemas']['Migration'][];
+      /** @description pass as cursor for the next page; null: last */
+      nextCursor: string | null;
+    };
+    Packet: {
+      /** @description ICMP code (else dport) */
+      code?: number;
+      /**
+       * @description as seen at the vNIC
+       * @enum {string}
+       */
+      dir: 'in' | 'out';
+      /** @description ICMP: the code */
+      dport?: number;
+      /**
+       * @description IPv4 or IPv6 address
+       * @example 10.0.1.5
+       */
+      dst: string;
+      /**
+       * @description TCP flags over FSRPAUEC
+       * @example S
+       */
+      flags?: string;
+      /** @description ICMP echo identifier */
+      id?: number;
+      /** @description ICMP errors: the quoted header, which lets the error pass as related */
+      inner?: {
+        dport?: number;
+        /**
+         * @description IPv4 or IPv6 address
+         * @example 10.0.1.5
+         */
+        dst: string;
+        proto: number;
+        sport?: number;
+        /**
+         * @description IPv4 or IPv6 address
+         * @example 10.0.1.5
+         */
+        src: string;
+      };
+      /** @description bytes, for the counters */
+      len?: number;
+      /**
+       * @description IP protocol number
+       * @example 6
+       */
+      proto: number;
+      /** @description ICMP: the type, or the echo identifier */
+      sport?: number;
+      /**
+       * @description IPv4 or IPv6 address
+       * @example 10.0.1.5
+       */
+      src: string;
+      /** @description when vNIC ids repeat across tenants */
+      tenant?: string;
+      /** @description ICMP type (else sport) */
+      type?: number;
+      /**
+       * @description the vNIC id
+       * @example web-1-eth0
+       */
+      vnic: string;
+    };
+    /** @description at most 16,384 packets */
+    PacketBatch: {
+      packets: components['schemas']['Packet'][];
+    };
+    Peer:
+      | 'any'
+      | {
+          cidrs: string[];
+          groups: string[];
+          negate: boolean;
+        };
     Policy: {
-      /** @example web-1 */
+      /** @description the app this policy belongs to */
       app?: string;
-      /** @default [] */
       appliedTo: string[];
       /** @enum {string} */
       category: 'emergency' | 'infrastructure' | 'environment' | 'application';
-      /** @example web-1 */
-      id?: string;
+      id: string;
       name?: string;
       priority: number;
-      /** @default [] */
       rules: components['schemas']['Rule'][];
-      /** @default true */
       stateful: boolean;
-      /** @default false */
       tcpStrict: boolean;
+    };
+    PolicyDryRun: {
+      /** @enum {string} */
+      action: 'create' | 'update' | 'unchanged' | 'delete';
+      after: components['schemas']['Policy'] & (Record<string, never> | null);
+      before: components['schemas']['Policy'] & (Record<string, never> | null);
+      /** @enum {boolean} */
+      dryRun: true;
+      id: string;
+      impact: components['schemas']['Impact'];
+      kind: string;
+    };
+    PolicyPage: {
+      items: components['schemas']['Policy'][];
+      /** @description pass as cursor for the next page; null: last */
+      nextCursor: string | null;
+    };
+    PolicyStats: {
+      policy: string;
+      rules: {
+        bytes: number;
+        /** Format: date-time */
+        countersSince: string | null;
+        hits: number;
+        /** Format: date-time */
+        lastHit: string | null;
+        packets: number;
+        rule: string;
+        sessions: number;
+      }[];
     };
     Realization: {
       desiredRevision: number;
@@ -5573,59 +1553,122 @@ export interface components {
     Rule: {
       /** @enum {string} */
       action: 'allow' | 'drop' | 'reject' | 'jumpToApplication';
-      /** @default [] */
       appliedTo: string[];
-      /** @default any */
-      destinations:
-        | 'any'
-        | {
-            /** @default [] */
-            cidrs: string[];
-            /** @default [] */
-            groups: string[];
-            /** @default false */
-            negate: boolean;
-          };
-      /**
-       * @default inout
-       * @enum {string}
-       */
+      destinations: components['schemas']['Peer'];
+      /** @enum {string} */
       direction: 'in' | 'out' | 'inout';
-      /** @default false */
       disabled: boolean;
-      /** @example web-1 */
       id: string;
-      /** @default false */
       log: boolean;
       notes?: string;
-      /** @default [] */
       services: (string | components['schemas']['ServiceEntry'])[];
-      /** @default any */
-      sources:
-        | 'any'
-        | {
-            /** @default [] */
-            cidrs: string[];
-            /** @default [] */
-            groups: string[];
-            /** @default false */
-            negate: boolean;
-          };
+      sources: components['schemas']['Peer'];
     };
+    RuleHandle: {
+      handle: number;
+      policy: string;
+      rule: string;
+      tenant: string;
+    };
+    RuleHandlePage: {
+      items: components['schemas']['RuleHandle'][];
+      /** @description pass as cursor for the next page; null: last */
+      nextCursor: string | null;
+    };
+    RuleRef: {
+      policy: string;
+      rule: string;
+    };
+    /**
+     * @example {
+     *       "id": "postgres",
+     *       "entries": [
+     *         {
+     *           "proto": "tcp",
+     *           "ports": "5432"
+     *         }
+     *       ]
+     *     }
+     */
     Service: {
+      /** @description the app that owns this object; change it through the app */
+      readonly app?: string;
       entries: components['schemas']['ServiceEntry'][];
-      /** @example web-1 */
-      id?: string;
+      id: string;
       name?: string;
     };
+    ServiceDryRun: {
+      /** @enum {string} */
+      action: 'create' | 'update' | 'unchanged' | 'delete';
+      after: components['schemas']['Service'] & (Record<string, never> | null);
+      before: components['schemas']['Service'] & (Record<string, never> | null);
+      /** @enum {boolean} */
+      dryRun: true;
+      id: string;
+      impact: components['schemas']['Impact'];
+      kind: string;
+    };
+    /** @description ports normalized to "80,443,8000-8080" */
     ServiceEntry: {
       icmpCode?: number;
       icmpType?: number;
       /** @example 80,443,8000-8080 */
       ports?: string;
+      proto: string | number;
+      sourcePorts?: string;
+    };
+    ServiceEntryInput: {
+      icmpCode?: number;
+      icmpType?: number;
+      /** @example 80,443,8000-8080 */
+      ports?: string | number | (string | number)[];
       proto: ('tcp' | 'udp' | 'icmp' | 'icmpv6' | 'any') | number;
       /** @example 80,443,8000-8080 */
-      sourcePorts?: string;
+      sourcePorts?: string | number | (string | number)[];
+    };
+    ServiceInput: {
+      entries: components['schemas']['ServiceEntryInput'][];
+      /** @example web-1 */
+      id?: string;
+      name?: string;
+    };
+    ServicePage: {
+      items: components['schemas']['Service'][];
+      /** @description pass as cursor for the next page; null: last */
+      nextCursor: string | null;
+    };
+    Settings: {
+      /** @enum {string} */
+      defaultAction: 'allow' | 'drop';
+      revalidateOnChange: boolean;
+      spoofGuard: boolean;
+      timeouts: components['schemas']['ConntrackTimeouts'];
+    };
+    StaticMembers: {
+      cidrs: string[];
+      groups: string[];
+      vnics: string[];
+      workloads: string[];
+    };
+    /**
+     * @example {
+     *       "id": "acme",
+     *       "name": "ACME",
+     *       "settings": {
+     *         "defaultAction": "drop",
+     *         "spoofGuard": false,
+     *         "revalidateOnChange": false,
+     *         "timeouts": {}
+     *       },
+     *       "revision": 1
+     *     }
+     */
+    Tenant: {
+      id: string;
+      name: string;
+      /** @description the tenant revision, bumped by every committed write */
+      readonly revision: number;
+      settings: components['schemas']['Settings'];
     };
     TenantCreate: {
       /** @example web-1 */
@@ -5633,8 +1676,27 @@ export interface components {
       name: string;
       settings?: components['schemas']['TenantSettings'];
     };
+    TenantDryRun: {
+      after: components['schemas']['Tenant'];
+      before: components['schemas']['Tenant'];
+      /** @enum {boolean} */
+      dryRun: true;
+      impact: components['schemas']['Impact'];
+    };
+    TenantPage: {
+      items: components['schemas']['Tenant'][];
+      /** @description pass as cursor for the next page; null: last */
+      nextCursor: string | null;
+    };
     TenantPatch: {
+      /**
+       * @description must equal the path id when present
+       * @example web-1
+       */
+      id?: string;
       name?: string;
+      /** @description the tenant revision when read; ignored on writes */
+      readonly revision?: number;
       settings?: components['schemas']['TenantSettings'];
     };
     TenantSettings: {
@@ -5657,15 +1719,17 @@ export interface components {
       };
     };
     Token: {
-      createdAt: string;
+      /** Format: date-time */
+      readonly createdAt: string;
       /** @description after this instant the token answers 401 */
       expiresAt: string | null;
       hypervisor: string | null;
       id: string;
       /** @description last authenticated use, recorded at most once a minute */
-      lastUsedAt: string | null;
+      readonly lastUsedAt: string | null;
       name: string | null;
-      role: string;
+      /** @enum {string} */
+      role: 'admin' | 'editor' | 'auditor' | 'agent' | 'inventory';
       tenant: string | null;
     };
     TokenCreate: {
@@ -5679,6 +1743,27 @@ export interface components {
       /** @example web-1 */
       tenant?: string;
     };
+    TokenPage: {
+      items: components['schemas']['Token'][];
+      /** @description pass as cursor for the next page; null: last */
+      nextCursor: string | null;
+    };
+    Verdict: {
+      /** @enum {string} */
+      action: 'allow' | 'drop' | 'reject';
+      policy: string | null;
+      /** @enum {string} */
+      reason: 'new' | 'established' | 'related' | 'invalid' | 'default' | 'spoof' | 'unknown-vnic' | 'moved';
+      rule: string | null;
+    };
+    VerdictBatch: {
+      verdicts: components['schemas']['Verdict'][];
+    };
+    Vnic: {
+      id: string;
+      ips: string[];
+      mac?: string;
+    };
     WebhookDelivery: {
       event: string | null;
       id: string;
@@ -5689,37 +1774,75 @@ export interface components {
       receivedAt: string;
       revision: number | null;
     };
-    WebhookSourceRequest: {
-      /** @default true */
+    WebhookDeliveryPage: {
+      items: components['schemas']['WebhookDelivery'][];
+      /** @description pass as cursor for the next page; null: last */
+      nextCursor: string | null;
+    };
+    WebhookSource: {
       enabled: boolean;
-      /** @default {} */
       hypervisors: {
         [key: string]: string;
       };
-      secrets: string[];
+      /** @enum {string} */
+      kind: 'netbox' | 'vcenter' | 'events';
+      secrets: {
+        fingerprint: string;
+      }[];
     };
+    Whoami: {
+      hypervisor: string | null;
+      /** @enum {string} */
+      role: 'admin' | 'editor' | 'auditor' | 'agent' | 'inventory';
+      tenant: string | null;
+      tokenId: string;
+    };
+    /**
+     * @example {
+     *       "id": "web-1",
+     *       "name": "web-1",
+     *       "hypervisor": "hv-1",
+     *       "vnics": [
+     *         {
+     *           "id": "web-1-eth0",
+     *           "ips": [
+     *             "10.0.1.5"
+     *           ]
+     *         }
+     *       ],
+     *       "tags": [
+     *         "tier=web"
+     *       ],
+     *       "attributes": {}
+     *     }
+     */
     Workload: {
-      /** @default {} */
       attributes: {
         [key: string]: string;
       };
-      /** @example web-1 */
       hypervisor: string;
-      /** @example web-1 */
-      id?: string;
-      name?: string;
+      id: string;
+      name: string;
       os?: string;
-      /** @default [] */
       tags: string[];
       user?: string;
-      /** @default [] */
-      vnics: {
-        /** @example web-1 */
-        id: string;
-        /** @default [] */
-        ips: string[];
-        mac?: string;
-      }[];
+      vnics: components['schemas']['Vnic'][];
+    };
+    WorkloadDryRun: {
+      /** @enum {string} */
+      action: 'create' | 'update' | 'unchanged' | 'delete';
+      after: components['schemas']['Workload'] & (Record<string, never> | null);
+      before: components['schemas']['Workload'] & (Record<string, never> | null);
+      /** @enum {boolean} */
+      dryRun: true;
+      id: string;
+      impact: components['schemas']['Impact'];
+      kind: string;
+    };
+    WorkloadPage: {
+      items: components['schemas']['Workload'][];
+      /** @description pass as cursor for the next page; null: last */
+      nextCursor: string | null;
     };
   };
   responses: never;
@@ -5729,4 +1852,5664 @@ export interface components {
   pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+  getMetrics: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the exposition */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/plain': string;
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listHypervisors: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HypervisorPage'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getHypervisor: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        h: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Hypervisor'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  putHypervisor: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        h: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "name": "esx-01"
+         *     }
+         */
+        'application/json': {
+          /** @example web-1 */
+          id?: string;
+          name: string;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Hypervisor'];
+        };
+      };
+      /** @description created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Hypervisor'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteHypervisor: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        h: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  judgePackets: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        h: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "packets": [
+         *         {
+         *           "vnic": "web-1-eth0",
+         *           "dir": "out",
+         *           "src": "10.0.1.5",
+         *           "dst": "10.0.2.7",
+         *           "proto": 6,
+         *           "sport": 40512,
+         *           "dport": 5432,
+         *           "flags": "S",
+         *           "len": 60
+         *         }
+         *       ]
+         *     }
+         */
+        'application/json': components['schemas']['PacketBatch'];
+        'application/octet-stream': string;
+      };
+    };
+    responses: {
+      /** @description one verdict per packet, in order (binary verdict records for a binary batch) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "verdicts": [
+           *         {
+           *           "action": "allow",
+           *           "rule": "web-to-db",
+           *           "policy": "app",
+           *           "reason": "new"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['VerdictBatch'];
+          'application/octet-stream': string;
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the body is larger than this route takes */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listHypervisorRules: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        h: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RuleHandlePage'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getHypervisorStatus: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        h: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HypervisorStatus'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listHypervisorVnics: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        h: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HostedVnicPage'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listTenants: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TenantPage'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createTenant: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "id": "acme",
+         *       "name": "ACME"
+         *     }
+         */
+        'application/json': components['schemas']['TenantCreate'];
+      };
+    };
+    responses: {
+      /** @description created */
+      201: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Tenant'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getTenant: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the tenant with its settings and revision */
+      200: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Tenant'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  patchTenant: {
+    parameters: {
+      query?: {
+        /** @description true: answer the diff and the impact on live flows; change nothing */
+        dryRun?: 'true' | 'false';
+      };
+      header?: {
+        /** @description the revision this write expects, as an ETag gave it; else 412 */
+        'if-match'?: string;
+        /** @description respond-async: answer once committed, without waiting for the hypervisors to enforce it */
+        prefer?: string;
+      };
+      path: {
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "settings": {
+         *         "defaultAction": "drop",
+         *         "revalidateOnChange": true
+         *       }
+         *     }
+         */
+        'application/json': components['schemas']['TenantPatch'];
+      };
+    };
+    responses: {
+      /** @description the tenant as changed; with ?dryRun=true the change */
+      200: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          /** @description present when the write changed something: realized (every affected hypervisor enforces it), pending (Prefer: respond-async, or still being pushed) or failed (it does not compile) */
+          'Omniwall-Realization'?: 'realized' | 'pending' | 'failed';
+          /** @description respond-async when the write answered without waiting for realization */
+          'Preference-Applied'?: 'respond-async';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Tenant'] | components['schemas']['TenantDryRun'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  analyzeTenant: {
+    parameters: {
+      query?: {
+        /** @description csv: the findings as a download */
+        format?: 'json' | 'csv';
+      };
+      header?: never;
+      path: {
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the analysis, or its findings as text/csv */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Analysis'];
+          'text/csv': string;
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listApps: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AppPage'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getApp: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['App'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  putApp: {
+    parameters: {
+      query?: {
+        /** @description true: answer the diff and the impact on live flows; change nothing */
+        dryRun?: 'true' | 'false';
+      };
+      header?: {
+        /** @description the revision this write expects, as an ETag gave it; else 412 */
+        'if-match'?: string;
+        /** @description respond-async: answer once committed, without waiting for the hypervisors to enforce it */
+        prefer?: string;
+      };
+      path: {
+        id: string;
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "groups": {
+         *         "web": {
+         *           "criteria": {
+         *             "field": "tag",
+         *             "op": "equals",
+         *             "value": "tier=web"
+         *           }
+         *         }
+         *       },
+         *       "services": {
+         *         "https": {
+         *           "entries": [
+         *             {
+         *               "proto": "tcp",
+         *               "ports": "443"
+         *             }
+         *           ]
+         *         }
+         *       },
+         *       "policies": {
+         *         "web-in": {
+         *           "category": "application",
+         *           "priority": 20,
+         *           "rules": [
+         *             {
+         *               "id": "https-in",
+         *               "destinations": {
+         *                 "groups": [
+         *                   "web"
+         *                 ]
+         *               },
+         *               "services": [
+         *                 "https"
+         *               ],
+         *               "action": "allow"
+         *             }
+         *           ]
+         *         }
+         *       }
+         *     }
+         */
+        'application/json': {
+          /** @default {} */
+          groups?: {
+            [key: string]: {
+              criteria?: components['schemas']['Criteria'];
+              /** @example web-1 */
+              id?: string;
+              /**
+               * @default {
+               *       "workloads": [],
+               *       "vnics": [],
+               *       "cidrs": [],
+               *       "groups": []
+               *     }
+               */
+              members?: {
+                /** @default [] */
+                cidrs?: string[];
+                /** @default [] */
+                groups?: string[];
+                /** @default [] */
+                vnics?: string[];
+                /** @default [] */
+                workloads?: string[];
+              };
+              name?: string;
+            };
+          };
+          /** @example web-1 */
+          id?: string;
+          /** @description the objects the app owns when read; ignored on writes */
+          readonly owns?: {
+            groups: string[];
+            policies: string[];
+            services: string[];
+          };
+          /** @default {} */
+          policies?: {
+            [key: string]: {
+              /** @default [] */
+              appliedTo?: string[];
+              /** @enum {string} */
+              category: 'emergency' | 'infrastructure' | 'environment' | 'application';
+              /** @example web-1 */
+              id?: string;
+              name?: string;
+              priority: number;
+              /** @default [] */
+              rules?: {
+                /** @enum {string} */
+                action: 'allow' | 'drop' | 'reject' | 'jumpToApplication';
+                /** @default [] */
+                appliedTo?: string[];
+                /** @default any */
+                destinations?:
+                  | 'any'
+                  | {
+                      /** @default [] */
+                      cidrs?: string[];
+                      /** @default [] */
+                      groups?: string[];
+                      /** @default false */
+                      negate?: boolean;
+                    };
+                /**
+                 * @default inout
+                 * @enum {string}
+                 */
+                direction?: 'in' | 'out' | 'inout';
+                /** @default false */
+                disabled?: boolean;
+                /** @example web-1 */
+                id: string;
+                /** @default false */
+                log?: boolean;
+                notes?: string;
+                /** @default [] */
+                services?: (string | components['schemas']['ServiceEntryInput'])[];
+                /** @default any */
+                sources?:
+                  | 'any'
+                  | {
+                      /** @default [] */
+                      cidrs?: string[];
+                      /** @default [] */
+                      groups?: string[];
+                      /** @default false */
+                      negate?: boolean;
+                    };
+              }[];
+              /** @default true */
+              stateful?: boolean;
+              /** @default false */
+              tcpStrict?: boolean;
+            };
+          };
+          /** @default {} */
+          services?: {
+            [key: string]: components['schemas']['ServiceInput'];
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description updated or unchanged; with ?dryRun=true the diff and its impact */
+      200: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          /** @description present when the write changed something: realized (every affected hypervisor enforces it), pending (Prefer: respond-async, or still being pushed) or failed (it does not compile) */
+          'Omniwall-Realization'?: 'realized' | 'pending' | 'failed';
+          /** @description respond-async when the write answered without waiting for realization */
+          'Preference-Applied'?: 'respond-async';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AppDiff'];
+        };
+      };
+      /** @description created */
+      201: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          /** @description present when the write changed something: realized (every affected hypervisor enforces it), pending (Prefer: respond-async, or still being pushed) or failed (it does not compile) */
+          'Omniwall-Realization'?: 'realized' | 'pending' | 'failed';
+          /** @description respond-async when the write answered without waiting for realization */
+          'Preference-Applied'?: 'respond-async';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AppDiff'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteApp: {
+    parameters: {
+      query?: {
+        /** @description true: answer the diff and the impact on live flows; change nothing */
+        dryRun?: 'true' | 'false';
+      };
+      header?: {
+        /** @description the revision this write expects, as an ETag gave it; else 412 */
+        'if-match'?: string;
+        /** @description respond-async: answer once committed, without waiting for the hypervisors to enforce it */
+        prefer?: string;
+      };
+      path: {
+        id: string;
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description with ?dryRun=true: the diff and its impact */
+      200: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AppDiff'];
+        };
+      };
+      /** @description deleted */
+      204: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          /** @description present when the write changed something: realized (every affected hypervisor enforces it), pending (Prefer: respond-async, or still being pushed) or failed (it does not compile) */
+          'Omniwall-Realization'?: 'realized' | 'pending' | 'failed';
+          /** @description respond-async when the write answered without waiting for realization */
+          'Preference-Applied'?: 'respond-async';
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listAudit: {
+    parameters: {
+      query?: {
+        /** @description a token id */
+        actor?: string;
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        /** @description a download of the whole range */
+        format?: 'csv' | 'json';
+        limit?: number;
+        /** @description "kind" or "kind/id" */
+        object?: string;
+        since?: string;
+        until?: string;
+      };
+      header?: never;
+      path: {
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page of entries; with format, the download as an attachment */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditPage'] | components['schemas']['AuditExport'];
+          'text/csv': string;
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getAuditEntry: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        seq: string;
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the entry, nothing omitted */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditEntry'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  explainPacket: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "src": {
+         *         "workload": "web-1"
+         *       },
+         *       "dst": {
+         *         "workload": "db-1"
+         *       },
+         *       "proto": "tcp",
+         *       "dport": 5432
+         *     }
+         */
+        'application/json': components['schemas']['ExplainRequest'];
+      };
+    };
+    responses: {
+      /** @description the verdict and one hop per enforcement point */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Explanation'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listFlowLogs: {
+    parameters: {
+      query?: {
+        action?: 'allow' | 'drop' | 'reject';
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        /** @description a download of the whole range */
+        format?: 'csv' | 'json';
+        hypervisor?: string;
+        limit?: number;
+        /** @description a rule id */
+        rule?: string;
+        since?: string;
+        until?: string;
+        workload?: string;
+      };
+      header?: never;
+      path: {
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a page of entries, newest first; with format, the download as an attachment */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FlowLogPage'] | components['schemas']['FlowLogExport'];
+          'text/csv': string;
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listGroups: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GroupPage'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getGroup: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the object as stored */
+      200: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Group'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  putGroup: {
+    parameters: {
+      query?: {
+        /** @description true: answer the diff and the impact on live flows; change nothing */
+        dryRun?: 'true' | 'false';
+      };
+      header?: {
+        /** @description the revision this write expects, as an ETag gave it; else 412 */
+        'if-match'?: string;
+        /** @description respond-async: answer once committed, without waiting for the hypervisors to enforce it */
+        prefer?: string;
+      };
+      path: {
+        id: string;
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "criteria": {
+         *         "field": "tag",
+         *         "op": "equals",
+         *         "value": "tier=web"
+         *       }
+         *     }
+         */
+        'application/json': {
+          criteria?: components['schemas']['Criteria'];
+          /** @example web-1 */
+          id?: string;
+          /**
+           * @default {
+           *       "workloads": [],
+           *       "vnics": [],
+           *       "cidrs": [],
+           *       "groups": []
+           *     }
+           */
+          members?: {
+            /** @default [] */
+            cidrs?: string[];
+            /** @default [] */
+            groups?: string[];
+            /** @default [] */
+            vnics?: string[];
+            /** @default [] */
+            workloads?: string[];
+          };
+          name?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description replaced or unchanged; with ?dryRun=true the diff */
+      200: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          /** @description present when the write changed something: realized (every affected hypervisor enforces it), pending (Prefer: respond-async, or still being pushed) or failed (it does not compile) */
+          'Omniwall-Realization'?: 'realized' | 'pending' | 'failed';
+          /** @description respond-async when the write answered without waiting for realization */
+          'Preference-Applied'?: 'respond-async';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Group'] | components['schemas']['GroupDryRun'];
+        };
+      };
+      /** @description created */
+      201: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          /** @description present when the write changed something: realized (every affected hypervisor enforces it), pending (Prefer: respond-async, or still being pushed) or failed (it does not compile) */
+          'Omniwall-Realization'?: 'realized' | 'pending' | 'failed';
+          /** @description respond-async when the write answered without waiting for realization */
+          'Preference-Applied'?: 'respond-async';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Group'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteGroup: {
+    parameters: {
+      query?: {
+        /** @description true: answer the diff and the impact on live flows; change nothing */
+        dryRun?: 'true' | 'false';
+      };
+      header?: {
+        /** @description the revision this write expects, as an ETag gave it; else 412 */
+        'if-match'?: string;
+        /** @description respond-async: answer once committed, without waiting for the hypervisors to enforce it */
+        prefer?: string;
+      };
+      path: {
+        id: string;
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description with ?dryRun=true: what would be deleted */
+      200: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GroupDryRun'];
+        };
+      };
+      /** @description deleted */
+      204: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          /** @description present when the write changed something: realized (every affected hypervisor enforces it), pending (Prefer: respond-async, or still being pushed) or failed (it does not compile) */
+          'Omniwall-Realization'?: 'realized' | 'pending' | 'failed';
+          /** @description respond-async when the write answered without waiting for realization */
+          'Preference-Applied'?: 'respond-async';
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getGroupMembers: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GroupMembers'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  syncInventory: {
+    parameters: {
+      query?: {
+        /** @description true: answer the diff and the impact on live flows; change nothing */
+        dryRun?: 'true' | 'false';
+      };
+      header?: {
+        /** @description the revision this write expects, as an ETag gave it; else 412 */
+        'if-match'?: string;
+        /** @description respond-async: answer once committed, without waiting for the hypervisors to enforce it */
+        prefer?: string;
+      };
+      path: {
+        source: string;
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "workloads": [
+         *         {
+         *           "id": "web-1",
+         *           "hypervisor": "hv-1",
+         *           "vnics": [
+         *             {
+         *               "id": "web-1-eth0",
+         *               "ips": [
+         *                 "10.0.1.5"
+         *               ]
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
+        'application/json': {
+          workloads: {
+            /** @default {} */
+            attributes?: {
+              [key: string]: string;
+            };
+            /** @example web-1 */
+            hypervisor: string;
+            /** @example web-1 */
+            id?: string;
+            name?: string;
+            os?: string;
+            /** @default [] */
+            tags?: string[];
+            user?: string;
+            /** @default [] */
+            vnics?: {
+              /** @example web-1 */
+              id: string;
+              /** @default [] */
+              ips?: string[];
+              mac?: string;
+            }[];
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description what changed (with ?dryRun=true: would change) */
+      200: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          /** @description present when the write changed something: realized (every affected hypervisor enforces it), pending (Prefer: respond-async, or still being pushed) or failed (it does not compile) */
+          'Omniwall-Realization'?: 'realized' | 'pending' | 'failed';
+          /** @description respond-async when the write answered without waiting for realization */
+          'Preference-Applied'?: 'respond-async';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InventorySyncResult'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listMigrations: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MigrationPage'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getMigration: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Migration'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listPolicies: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PolicyPage'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getPolicy: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the object as stored */
+      200: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Policy'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  putPolicy: {
+    parameters: {
+      query?: {
+        /** @description true: answer the diff and the impact on live flows; change nothing */
+        dryRun?: 'true' | 'false';
+      };
+      header?: {
+        /** @description the revision this write expects, as an ETag gave it; else 412 */
+        'if-match'?: string;
+        /** @description respond-async: answer once committed, without waiting for the hypervisors to enforce it */
+        prefer?: string;
+      };
+      path: {
+        id: string;
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "category": "application",
+         *       "priority": 10,
+         *       "rules": [
+         *         {
+         *           "id": "web-to-db",
+         *           "sources": {
+         *             "groups": [
+         *               "web"
+         *             ]
+         *           },
+         *           "destinations": {
+         *             "groups": [
+         *               "db"
+         *             ]
+         *           },
+         *           "services": [
+         *             "postgres"
+         *           ],
+         *           "action": "allow",
+         *           "log": true
+         *         }
+         *       ]
+         *     }
+         */
+        'application/json': {
+          /** @example web-1 */
+          app?: string;
+          /** @default [] */
+          appliedTo?: string[];
+          /** @enum {string} */
+          category: 'emergency' | 'infrastructure' | 'environment' | 'application';
+          /** @example web-1 */
+          id?: string;
+          name?: string;
+          priority: number;
+          /** @default [] */
+          rules?: {
+            /** @enum {string} */
+            action: 'allow' | 'drop' | 'reject' | 'jumpToApplication';
+            /** @default [] */
+            appliedTo?: string[];
+            /** @default any */
+            destinations?:
+              | 'any'
+              | {
+                  /** @default [] */
+                  cidrs?: string[];
+                  /** @default [] */
+                  groups?: string[];
+                  /** @default false */
+                  negate?: boolean;
+                };
+            /**
+             * @default inout
+             * @enum {string}
+             */
+            direction?: 'in' | 'out' | 'inout';
+            /** @default false */
+            disabled?: boolean;
+            /** @example web-1 */
+            id: string;
+            /** @default false */
+            log?: boolean;
+            notes?: string;
+            /** @default [] */
+            services?: (string | components['schemas']['ServiceEntryInput'])[];
+            /** @default any */
+            sources?:
+              | 'any'
+              | {
+                  /** @default [] */
+                  cidrs?: string[];
+                  /** @default [] */
+                  groups?: string[];
+                  /** @default false */
+                  negate?: boolean;
+                };
+          }[];
+          /** @default true */
+          stateful?: boolean;
+          /** @default false */
+          tcpStrict?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description replaced or unchanged; with ?dryRun=true the diff */
+      200: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          /** @description present when the write changed something: realized (every affected hypervisor enforces it), pending (Prefer: respond-async, or still being pushed) or failed (it does not compile) */
+          'Omniwall-Realization'?: 'realized' | 'pending' | 'failed';
+          /** @description respond-async when the write answered without waiting for realization */
+          'Preference-Applied'?: 'respond-async';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Policy'] | components['schemas']['PolicyDryRun'];
+        };
+      };
+      /** @description created */
+      201: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          /** @description present when the write changed something: realized (every affected hypervisor enforces it), pending (Prefer: respond-async, or still being pushed) or failed (it does not compile) */
+          'Omniwall-Realization'?: 'realized' | 'pending' | 'failed';
+          /** @description respond-async when the write answered without waiting for realization */
+          'Preference-Applied'?: 'respond-async';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Policy'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deletePolicy: {
+    parameters: {
+      query?: {
+        /** @description true: answer the diff and the impact on live flows; change nothing */
+        dryRun?: 'true' | 'false';
+      };
+      header?: {
+        /** @description the revision this write expects, as an ETag gave it; else 412 */
+        'if-match'?: string;
+        /** @description respond-async: answer once committed, without waiting for the hypervisors to enforce it */
+        prefer?: string;
+      };
+      path: {
+        id: string;
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description with ?dryRun=true: what would be deleted */
+      200: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PolicyDryRun'];
+        };
+      };
+      /** @description deleted */
+      204: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          /** @description present when the write changed something: realized (every affected hypervisor enforces it), pending (Prefer: respond-async, or still being pushed) or failed (it does not compile) */
+          'Omniwall-Realization'?: 'realized' | 'pending' | 'failed';
+          /** @description respond-async when the write answered without waiting for realization */
+          'Preference-Applied'?: 'respond-async';
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getPolicyStats: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          /** @description of this answer: send it as If-None-Match for a 304 */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PolicyStats'];
+        };
+      };
+      /** @description unchanged since the ETag sent as If-None-Match */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getRealization: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Realization'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listServices: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServicePage'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getService: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the object as stored */
+      200: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Service'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  putService: {
+    parameters: {
+      query?: {
+        /** @description true: answer the diff and the impact on live flows; change nothing */
+        dryRun?: 'true' | 'false';
+      };
+      header?: {
+        /** @description the revision this write expects, as an ETag gave it; else 412 */
+        'if-match'?: string;
+        /** @description respond-async: answer once committed, without waiting for the hypervisors to enforce it */
+        prefer?: string;
+      };
+      path: {
+        id: string;
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "entries": [
+         *         {
+         *           "proto": "tcp",
+         *           "ports": "5432"
+         *         }
+         *       ]
+         *     }
+         */
+        'application/json': components['schemas']['ServiceInput'];
+      };
+    };
+    responses: {
+      /** @description replaced or unchanged; with ?dryRun=true the diff */
+      200: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          /** @description present when the write changed something: realized (every affected hypervisor enforces it), pending (Prefer: respond-async, or still being pushed) or failed (it does not compile) */
+          'Omniwall-Realization'?: 'realized' | 'pending' | 'failed';
+          /** @description respond-async when the write answered without waiting for realization */
+          'Preference-Applied'?: 'respond-async';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Service'] | components['schemas']['ServiceDryRun'];
+        };
+      };
+      /** @description created */
+      201: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          /** @description present when the write changed something: realized (every affected hypervisor enforces it), pending (Prefer: respond-async, or still being pushed) or failed (it does not compile) */
+          'Omniwall-Realization'?: 'realized' | 'pending' | 'failed';
+          /** @description respond-async when the write answered without waiting for realization */
+          'Preference-Applied'?: 'respond-async';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Service'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteService: {
+    parameters: {
+      query?: {
+        /** @description true: answer the diff and the impact on live flows; change nothing */
+        dryRun?: 'true' | 'false';
+      };
+      header?: {
+        /** @description the revision this write expects, as an ETag gave it; else 412 */
+        'if-match'?: string;
+        /** @description respond-async: answer once committed, without waiting for the hypervisors to enforce it */
+        prefer?: string;
+      };
+      path: {
+        id: string;
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description with ?dryRun=true: what would be deleted */
+      200: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceDryRun'];
+        };
+      };
+      /** @description deleted */
+      204: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          /** @description present when the write changed something: realized (every affected hypervisor enforces it), pending (Prefer: respond-async, or still being pushed) or failed (it does not compile) */
+          'Omniwall-Realization'?: 'realized' | 'pending' | 'failed';
+          /** @description respond-async when the write answered without waiting for realization */
+          'Preference-Applied'?: 'respond-async';
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getWebhookSource: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        kind: 'netbox' | 'vcenter' | 'events';
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the source, secrets by fingerprint */
+      200: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookSource'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  putWebhookSource: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the revision this write expects, as an ETag gave it; else 412 */
+        'if-match'?: string;
+        /** @description respond-async: answer once committed, without waiting for the hypervisors to enforce it */
+        prefer?: string;
+      };
+      path: {
+        kind: 'netbox' | 'vcenter' | 'events';
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "secrets": [
+         *         "a-shared-secret-of-netbox"
+         *       ],
+         *       "hypervisors": {
+         *         "esx-01": "hv-1"
+         *       }
+         *     }
+         */
+        'application/json': {
+          /** @default true */
+          enabled?: boolean;
+          /**
+           * @description the source's host or cluster names mapped to hypervisor ids
+           * @default {}
+           */
+          hypervisors?: {
+            [key: string]: string;
+          };
+          /**
+           * @description must equal the path kind when present
+           * @enum {string}
+           */
+          kind?: 'netbox' | 'vcenter' | 'events';
+          /** @description two while rotating; answers show fingerprints only, and a {fingerprint} keeps the stored secret it names */
+          secrets: (string | components['schemas']['KeptSecret'])[];
+        };
+      };
+    };
+    responses: {
+      /** @description replaced or unchanged */
+      200: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          /** @description present when the write changed something: realized (every affected hypervisor enforces it), pending (Prefer: respond-async, or still being pushed) or failed (it does not compile) */
+          'Omniwall-Realization'?: 'realized' | 'pending' | 'failed';
+          /** @description respond-async when the write answered without waiting for realization */
+          'Preference-Applied'?: 'respond-async';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookSource'];
+        };
+      };
+      /** @description created */
+      201: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          /** @description present when the write changed something: realized (every affected hypervisor enforces it), pending (Prefer: respond-async, or still being pushed) or failed (it does not compile) */
+          'Omniwall-Realization'?: 'realized' | 'pending' | 'failed';
+          /** @description respond-async when the write answered without waiting for realization */
+          'Preference-Applied'?: 'respond-async';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookSource'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteWebhookSource: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the revision this write expects, as an ETag gave it; else 412 */
+        'if-match'?: string;
+        /** @description respond-async: answer once committed, without waiting for the hypervisors to enforce it */
+        prefer?: string;
+      };
+      path: {
+        kind: 'netbox' | 'vcenter' | 'events';
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description deleted */
+      204: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          /** @description present when the write changed something: realized (every affected hypervisor enforces it), pending (Prefer: respond-async, or still being pushed) or failed (it does not compile) */
+          'Omniwall-Realization'?: 'realized' | 'pending' | 'failed';
+          /** @description respond-async when the write answered without waiting for realization */
+          'Preference-Applied'?: 'respond-async';
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listWebhookDeliveries: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        kind: 'netbox' | 'vcenter' | 'events';
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookDeliveryPage'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  replayWebhookDelivery: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        kind: 'netbox' | 'vcenter' | 'events';
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the new delivery and its outcome */
+      200: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          /** @description present when the write changed something: realized (every affected hypervisor enforces it), pending (Prefer: respond-async, or still being pushed) or failed (it does not compile) */
+          'Omniwall-Realization'?: 'realized' | 'pending' | 'failed';
+          /** @description respond-async when the write answered without waiting for realization */
+          'Preference-Applied'?: 'respond-async';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeliveryReceipt'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listWorkloads: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        /** @description only the workloads that are members of this group now */
+        group?: string;
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WorkloadPage'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getWorkload: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the object as stored */
+      200: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Workload'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  putWorkload: {
+    parameters: {
+      query?: {
+        /** @description true: answer the diff and the impact on live flows; change nothing */
+        dryRun?: 'true' | 'false';
+      };
+      header?: {
+        /** @description the revision this write expects, as an ETag gave it; else 412 */
+        'if-match'?: string;
+        /** @description respond-async: answer once committed, without waiting for the hypervisors to enforce it */
+        prefer?: string;
+      };
+      path: {
+        id: string;
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "hypervisor": "hv-1",
+         *       "vnics": [
+         *         {
+         *           "id": "web-1-eth0",
+         *           "ips": [
+         *             "10.0.1.5"
+         *           ]
+         *         }
+         *       ],
+         *       "tags": [
+         *         "tier=web"
+         *       ]
+         *     }
+         */
+        'application/json': {
+          /** @default {} */
+          attributes?: {
+            [key: string]: string;
+          };
+          /** @example web-1 */
+          hypervisor: string;
+          /** @example web-1 */
+          id?: string;
+          name?: string;
+          os?: string;
+          /** @default [] */
+          tags?: string[];
+          user?: string;
+          /** @default [] */
+          vnics?: {
+            /** @example web-1 */
+            id: string;
+            /** @default [] */
+            ips?: string[];
+            mac?: string;
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description replaced or unchanged; with ?dryRun=true the diff */
+      200: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          /** @description present when the write changed something: realized (every affected hypervisor enforces it), pending (Prefer: respond-async, or still being pushed) or failed (it does not compile) */
+          'Omniwall-Realization'?: 'realized' | 'pending' | 'failed';
+          /** @description respond-async when the write answered without waiting for realization */
+          'Preference-Applied'?: 'respond-async';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Workload'] | components['schemas']['WorkloadDryRun'];
+        };
+      };
+      /** @description created */
+      201: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          /** @description present when the write changed something: realized (every affected hypervisor enforces it), pending (Prefer: respond-async, or still being pushed) or failed (it does not compile) */
+          'Omniwall-Realization'?: 'realized' | 'pending' | 'failed';
+          /** @description respond-async when the write answered without waiting for realization */
+          'Preference-Applied'?: 'respond-async';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Workload'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteWorkload: {
+    parameters: {
+      query?: {
+        /** @description true: answer the diff and the impact on live flows; change nothing */
+        dryRun?: 'true' | 'false';
+      };
+      header?: {
+        /** @description the revision this write expects, as an ETag gave it; else 412 */
+        'if-match'?: string;
+        /** @description respond-async: answer once committed, without waiting for the hypervisors to enforce it */
+        prefer?: string;
+      };
+      path: {
+        id: string;
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description with ?dryRun=true: what would be deleted */
+      200: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WorkloadDryRun'];
+        };
+      };
+      /** @description deleted */
+      204: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          /** @description present when the write changed something: realized (every affected hypervisor enforces it), pending (Prefer: respond-async, or still being pushed) or failed (it does not compile) */
+          'Omniwall-Realization'?: 'realized' | 'pending' | 'failed';
+          /** @description respond-async when the write answered without waiting for realization */
+          'Preference-Applied'?: 'respond-async';
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  migrateWorkload: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the revision this write expects, as an ETag gave it; else 412 */
+        'if-match'?: string;
+      };
+      path: {
+        id: string;
+        t: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "to": "hv-2",
+         *       "id": "m-1"
+         *     }
+         */
+        'application/json': components['schemas']['MigrateRequest'];
+      };
+    };
+    responses: {
+      /** @description already there */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Migration'];
+        };
+      };
+      /** @description accepted */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Migration'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listTokens: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenPage'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "role": "editor",
+         *       "tenant": "acme"
+         *     }
+         */
+        'application/json': components['schemas']['TokenCreate'];
+      };
+    };
+    responses: {
+      /** @description issued */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IssuedToken'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description revoked */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  receiveWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        kind: 'netbox' | 'vcenter' | 'events';
+        t: string;
+      };
+      cookie?: never;
+    };
+    /** @description the JSON the source sends (application/json or application/cloudevents+json) */
+    requestBody: {
+      content: {
+        'application/octet-stream': string;
+      };
+    };
+    responses: {
+      /** @description applied, or why not (a duplicate or stale one changes nothing) */
+      200: {
+        headers: {
+          /** @description the tenant revision, quoted: "42" */
+          ETag: string;
+          /** @description present when the write changed something: realized (every affected hypervisor enforces it), pending (Prefer: respond-async, or still being pushed) or failed (it does not compile) */
+          'Omniwall-Realization'?: 'realized' | 'pending' | 'failed';
+          /** @description respond-async when the write answered without waiting for realization */
+          'Preference-Applied'?: 'respond-async';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeliveryReceipt'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the tenant is busy; retry after a second */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  whoami: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Whoami'];
+        };
+      };
+      /** @description invalid request: the message names the first offending field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the token may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description no such object (or not visible to this token) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description conflict with existing state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description If-Match names a revision that has moved */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description references an unknown or cyclic object */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+}

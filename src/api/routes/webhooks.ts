@@ -23,38 +23,14 @@ import {
 } from '../openapi-helpers.js';
 import { Id, PageQuery, TenantParam } from '../schemas/common.js';
 import { page } from '../schemas/responses.js';
+import { WEBHOOK_KINDS, WebhookSourceBody } from '../schemas/webhook-source.js';
 import { readableTenant, writeTenant } from '../tenant-write.js';
 import { receiveDelivery, replayDelivery } from '../webhook-receive.js';
 
 export const webhookRoutes = router();
 
-export const WEBHOOK_KINDS = ['netbox', 'vcenter', 'events'] as const;
 const Kind = z.enum(WEBHOOK_KINDS).openapi({ param: { name: 'kind', in: 'path' } });
 const SourceParams = TenantParam.extend({ kind: Kind });
-
-const KeptSecret = z
-  .strictObject({ fingerprint: z.string().regex(/^[0-9a-f]{12}$/, 'a fingerprint as GET shows it') })
-  .openapi('KeptSecret', { description: 'keeps the stored secret with this fingerprint' });
-
-// inline, not a component: its defaulted fields must stay optional in generated request types
-const SourceBody = z
-  .strictObject({
-    kind: z.enum(WEBHOOK_KINDS).optional().openapi({ description: 'must equal the path kind when present' }),
-    secrets: z
-      .array(z.union([z.string().min(8).max(512), KeptSecret]))
-      .min(1)
-      .max(2)
-      .openapi({
-        description:
-          'two while rotating; answers show fingerprints only, and a {fingerprint} keeps the stored secret it names',
-      }),
-    hypervisors: z
-      .record(z.string().min(1).max(256), Id)
-      .default({})
-      .openapi({ description: "the source's host or cluster names mapped to hypervisor ids" }),
-    enabled: z.boolean().default(true),
-  })
-  .openapi({ description: 'fields with a default may be left out' });
 
 const SourceView = z
   .object({
@@ -123,7 +99,7 @@ webhookRoutes.openapi(
     request: {
       params: SourceParams,
       headers: WriteRequestHeaders,
-      body: jsonBody(SourceBody, {
+      body: jsonBody(WebhookSourceBody, {
         secrets: ['a-shared-secret-of-netbox'],
         hypervisors: { 'esx-01': 'hv-1' },
       }),
