@@ -1,6 +1,8 @@
 const SIGN = 0x80000000;
 const STRIDE = 8;
 const FANOUT = 1 << STRIDE;
+/** intervals from which the root takes 16 bits (256 KB) instead of 8: one dependent load less */
+const WIDE_ROOT_INTERVALS = 512;
 /** entries below this are search entries: SEARCH - entry indexes #search; above it, ~entry is a child */
 const SEARCH = -(2 ** 30);
 /** child tables a lookup may add per interval, beyond the root: at most 512 bytes per interval */
@@ -9,7 +11,8 @@ const MIN_CHILDREN = 16;
 
 /**
  * Elementary intervals of an unsigned axis of `domainBits` bits (at most 32) -> class, through a
- * multibit trie of 8-bit strides (four levels for 32 bits): an entry is a class, a child table, or,
+ * multibit trie: a root over the top 8 bits (16 from WIDE_ROOT_INTERVALS intervals), then 8-bit strides;
+ * an entry is a class, a child table, or,
  * once the child budget is spent, a bracket of intervals to binary-search. A lookup is then two to four
  * dependent loads without data-dependent branches, where a bracketed binary search over the whole
  * axis took a mispredicted branch per step (three times slower on acl3_10k). Children are added
@@ -24,6 +27,8 @@ export class IntervalLookup {
   readonly #biasedStarts: Int32Array;
   readonly #classes: Int32Array;
   readonly #scale: number;
+  /** key bits below the root's */
+  readonly #rootShift: number;
 
   constructor(starts: readonly number[], classes: readonly number[], domainBits: number) {
     if (!(domainBits >= 1 && domainBits <= 32)) throw new RangeError(`domainBits ${domainBits}`);
@@ -32,13 +37,15 @@ export class IntervalLookup {
     const scaled = starts.map((s) => s * 2 ** this.#scale);
     this.#biasedStarts = Int32Array.from(scaled, (s) => (s ^ SIGN) | 0);
     this.#classes = Int32Array.from(classes);
-    const nodes: number[] = new Array<number>(FANOUT).fill(0);
+    const rootBits = n >= WIDE_ROOT_INTERVALS ? 2 * STRIDE : STRIDE;
+    this.#rootShift = 32 - rootBits;
+    const nodes: number[] = new Array<number>(2 ** rootBits).fill(0);
     const search: number[] = [];
     let children = Math.max(MIN_CHILDREN, Math.ceil(n * CHILDREN_PER_INTERVAL));
     // [slot, first value, block size, first interval overlapping the block]
     let level: number[] = [];
-    const rootSize = 2 ** (32 - STRIDE);
-    for (let i = 0; i < FANOUT; i++) level.push(i, i * rootSize, rootSize, 0);
+    const rootSize = 2 ** this.#rootShift;
+    for (let i = 0; i < 2 ** rootBits; i++) level.push(i, i * rootSize, rootSize, 0);
     while (level.length > 0) {
       const next: number[] = [];
       let k = 0;
@@ -75,13 +82,11 @@ export class IntervalLookup {
   classOf(x: number): number {
     const key = x << this.#scale;
     const nodes = this.#nodes;
-    let e = nodes[key >>> 24]!;
-    if (e < 0 && e > SEARCH) {
-      e = nodes[~e + ((key >>> 16) & 0xff)]!;
-      if (e < 0 && e > SEARCH) {
-        e = nodes[~e + ((key >>> 8) & 0xff)]!;
-        if (e < 0 && e > SEARCH) e = nodes[~e + (key & 0xff)]!;
-      }
+    let shift = this.#rootShift;
+    let e = nodes[key >>> shift]!;
+    while (e < 0 && e > SEARCH) {
+      shift -= STRIDE;
+      e = nodes[~e + ((key >>> shift) & (FANOUT - 1))]!;
     }
     return e >= 0 ? e : this.#searched(SEARCH - e, key);
   }
