@@ -160,7 +160,7 @@ const TICKS_PER_SECOND = 100;
  * CPU seconds (user + system) used so far by this process's descendants that are still running: the
  * wrangler dev tree (npx, wrangler, workerd). Linux /proc only; NaN elsewhere.
  */
-function descendantsCpuSeconds(): number {
+function descendantsCpuSeconds(field: 'total' | 'system' = 'total'): number {
   let stats: { pid: number; ppid: number; ticks: number }[];
   try {
     stats = readdirSync('/proc')
@@ -170,7 +170,8 @@ function descendantsCpuSeconds(): number {
           // fields after the command (which may hold spaces) start at state: ppid is 2nd, utime 12th, stime 13th
           const text = readFileSync(`/proc/${d}/stat`, 'utf8');
           const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-          return [{ pid: Number(d), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) }];
+          const ticks = Number(f[12]) + (field === 'total' ? Number(f[11]) : 0);
+          return [{ pid: Number(d), ppid: Number(f[1]), ticks }];
         } catch {
           return [];
         }
@@ -331,11 +332,13 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
     const loadBefore = loadavg()[0]!;
     const binaryCpu = process.cpuUsage();
     const serverCpuBefore = descendantsCpuSeconds();
+    const serverSysBefore = descendantsCpuSeconds('system');
     const binary = await sustained(async () =>
       binaryMismatches(await postBinary(e, binBody), BATCH, ACTION.allow, REASON.established),
     );
     const binaryClientCpu = process.cpuUsage(binaryCpu);
     const binaryServerCpu = descendantsCpuSeconds() - serverCpuBefore;
+    const binaryServerSys = descendantsCpuSeconds('system') - serverSysBefore;
     const loadAfter = loadavg()[0]!;
     const inProcess = inProcessPps(handle, handshake, binBody);
     const json = await sustained(async () => jsonMismatches(await postJson(e, jsonText), BATCH));
@@ -375,6 +378,7 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
       binaryClientCpuMs: (binaryClientCpu.user + binaryClientCpu.system) / 1000,
       // CPU of the wrangler dev tree (workerd, wrangler) during the binary run, per packet and as a rate
       binaryServerCpuMs: binaryServerCpu * 1000,
+      binaryServerSystemCpuMs: binaryServerSys * 1000,
       binaryServerCpuNsPerPacket: (binaryServerCpu * 1e9) / (binary.batches * BATCH),
       binaryPerServerCpuSecond: (binary.batches * BATCH) / binaryServerCpu,
       binaryPerServerCpuVsInProcess: (binary.batches * BATCH) / binaryServerCpu / inProcess,
