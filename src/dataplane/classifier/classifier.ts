@@ -85,7 +85,7 @@ class ChunkedBitVectorClassifier implements FilterableClassifier {
     this.#src6Data = this.#src6.field.data;
     this.#dst6Data = this.#dst6.field.data;
     this.#serviceData = this.#service.service?.data ?? null;
-    // Object.freeze(this);
+    Object.freeze(this);
   }
 
   match4(src: number, dst: number, proto: number, sport: number, dport: number): number {
@@ -99,7 +99,7 @@ class ChunkedBitVectorClassifier implements FilterableClassifier {
         this.#dst4.classOf(dst) * stride,
         this.#src4Data,
         this.#src4.classOf(src) * stride,
-        this.#stride,
+        stride,
       );
       return bit < 0 ? -1 : this.#ruleOfBit[bit]!;
     }
