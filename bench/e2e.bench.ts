@@ -4,17 +4,25 @@
  * API, opens FLOWS TCP flows with binary batches (SYN out → new, SYN-ACK in → established, ACK out), then
  * sends established-flow packets for DURATION_MS in binary and in JSON batches of the same packets with
  * CONCURRENCY requests in flight, checking every verdict. Also measures where the time goes: an empty
- * binary batch, /healthz, one batch at a time, and the client's own encode/decode share.
+ * binary batch, /healthz, one batch at a time, and the client's own encode/decode share. Beside it, in
+ * this process, DataPlane.process over the same flows and established batch (CPU time), so that binary end
+ * to end is also read against the in-process rate on the same traffic, with the load it ran under.
  * Run: npx tsx bench/e2e.bench.ts
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import type { CompiledRuleSet } from '../src/compiler/types.js';
 import {
   ACTION,
+  decodeBinaryBatch,
   decodeBinaryVerdicts,
   encodeBinaryBatch,
   packetsToBatch,
   REASON,
   type PacketInput,
 } from '../src/dataplane/codec/index.js';
+import { DEFAULT_TIMEOUTS } from '../src/dataplane/conntrack/index.js';
+import { DataPlane } from '../src/dataplane/processor/index.js';
 import { Client, isMain, startDevServer, type DevServer } from './wrangler-dev.js';
 
 const FLOWS = 8192;
@@ -23,6 +31,8 @@ const BATCH = 2 * FLOWS;
 const CONCURRENCY = 3;
 const DURATION_MS = 5000;
 const LATENCY_SAMPLES = 20;
+const IN_PROCESS_ROUNDS = 5;
+const IN_PROCESS_MS = 300;
 const TENANT = 'e2e';
 const HV = 'hv-1';
 const VNIC = 'e2e-1-eth0';
@@ -144,6 +154,104 @@ async function medianMs(n: number, call: () => Promise<unknown>): Promise<number
   return times[n >> 1]!;
 }
 
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU seconds (user + system) used so far by this process's descendants that are still running: the
+ * wrangler dev tree (npx, wrangler, workerd). Linux /proc only; NaN elsewhere.
+ */
+function descendantsCpuSeconds(field: 'total' | 'system' = 'total'): number {
+  let stats: { pid: number; ppid: number; ticks: number }[];
+  try {
+    stats = readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .flatMap((d) => {
+        try {
+          // fields after the command (which may hold spaces) start at state: ppid is 2nd, utime 12th, stime 13th
+          const text = readFileSync(`/proc/${d}/stat`, 'utf8');
+          const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+          const ticks = Number(f[12]) + (field === 'total' ? Number(f[11]) : 0);
+          return [{ pid: Number(d), ppid: Number(f[1]), ticks }];
+        } catch {
+          return [];
+        }
+      });
+  } catch {
+    return NaN;
+  }
+  const mine = new Set([process.pid]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const p of stats)
+      if (!mine.has(p.pid) && mine.has(p.ppid)) {
+        mine.add(p.pid);
+        grew = true;
+      }
+  }
+  mine.delete(process.pid);
+  return stats.filter((p) => mine.has(p.pid)).reduce((n, p) => n + p.ticks, 0) / TICKS_PER_SECOND;
+}
+
+/** The bench's policy as the compiler gives it to the hypervisor: stateful allow of TCP out. */
+function inProcessRuleSet(handle: number): CompiledRuleSet {
+  const none = { v4: [], v6: [] };
+  const any = { any: true, negate: false, set: none };
+  return {
+    tenant: TENANT,
+    hypervisor: HV,
+    revision: 1,
+    hash: 'e2e',
+    defaultAction: 'drop',
+    spoofGuard: false,
+    revalidateOnChange: false,
+    timeouts: { ...DEFAULT_TIMEOUTS },
+    rules: [
+      {
+        id: 'allow-tcp-out',
+        policy: 'tcp-out',
+        category: 'application',
+        action: 'allow',
+        direction: 'out',
+        stateful: true,
+        tcpStrict: false,
+        log: false,
+        src: any,
+        dst: any,
+        services: [{ proto: 6, sport: [], dport: [] }],
+      },
+    ],
+    vnics: [{ handle, id: VNIC, workload: 'e2e-1', addresses: none, out: [0], in: [] }],
+  };
+}
+
+/**
+ * DataPlane.process alone, in this process, over the flows the server holds: packets per second of CPU
+ * time, best of IN_PROCESS_ROUNDS rounds of IN_PROCESS_MS (checking every verdict).
+ */
+function inProcessPps(handle: number, handshake: ArrayBuffer[], established: ArrayBuffer): number {
+  const dp = new DataPlane();
+  const now = Date.now();
+  dp.applyRuleSet(inProcessRuleSet(handle), now);
+  for (const body of handshake) dp.process(decodeBinaryBatch(body, BATCH), now);
+  const batch = decodeBinaryBatch(established, BATCH);
+  let best = 0;
+  for (let round = 0; round < IN_PROCESS_ROUNDS; round++) {
+    let packets = 0;
+    const start = performance.now();
+    const cpu = process.cpuUsage();
+    do {
+      const v = dp.process(batch, now + 1000);
+      for (let i = 0; i < v.count; i++)
+        if (v.reason[i] !== REASON.established) throw new Error(`in-process packet ${i}: ${v.reason[i]}`);
+      packets += v.count;
+    } while (performance.now() - start < IN_PROCESS_MS);
+    const used = process.cpuUsage(cpu);
+    best = Math.max(best, (packets * 1e6) / (used.user + used.system));
+  }
+  return best;
+}
+
 async function setup(client: Client, admin: string): Promise<{ agent: string; handle: number }> {
   await client.ok('setup', 'POST', '/v1/tenants', admin, { id: TENANT, name: 'E2E bench' });
   const editor = (
@@ -196,11 +304,13 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
       [false, 'A', REASON.established],
     ];
     let setupMismatches = 0;
+    const handshake: ArrayBuffer[] = [];
     for (const [reply, flags, reason] of steps) {
       const body = binaryBody(
         handle,
         fl.map((f) => packet(f, reply, flags, 60)),
       );
+      handshake.push(body);
       setupMismatches += binaryMismatches(await postBinary(e, body), FLOWS, ACTION.allow, reason);
     }
 
@@ -219,9 +329,18 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
       await postJson(e, jsonText);
     }
 
+    const loadBefore = loadavg()[0]!;
+    const binaryCpu = process.cpuUsage();
+    const serverCpuBefore = descendantsCpuSeconds();
+    const serverSysBefore = descendantsCpuSeconds('system');
     const binary = await sustained(async () =>
       binaryMismatches(await postBinary(e, binBody), BATCH, ACTION.allow, REASON.established),
     );
+    const binaryClientCpu = process.cpuUsage(binaryCpu);
+    const binaryServerCpu = descendantsCpuSeconds() - serverCpuBefore;
+    const binaryServerSys = descendantsCpuSeconds('system') - serverSysBefore;
+    const loadAfter = loadavg()[0]!;
+    const inProcess = inProcessPps(handle, handshake, binBody);
     const json = await sustained(async () => jsonMismatches(await postJson(e, jsonText), BATCH));
 
     // where the time goes
@@ -250,6 +369,19 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
       batchPackets: BATCH,
       concurrency: CONCURRENCY,
       binaryPps: binary.pps,
+      inProcessPps: inProcess,
+      binaryVsInProcess: binary.pps / inProcess,
+      // the machine's 1-minute load around the binary run, and this client's CPU share of it
+      loadBefore,
+      loadAfter,
+      cores: cpus().length,
+      binaryClientCpuMs: (binaryClientCpu.user + binaryClientCpu.system) / 1000,
+      // CPU of the wrangler dev tree (workerd, wrangler) during the binary run, per packet and as a rate
+      binaryServerCpuMs: binaryServerCpu * 1000,
+      binaryServerSystemCpuMs: binaryServerSys * 1000,
+      binaryServerCpuNsPerPacket: (binaryServerCpu * 1e9) / (binary.batches * BATCH),
+      binaryPerServerCpuSecond: (binary.batches * BATCH) / binaryServerCpu,
+      binaryPerServerCpuVsInProcess: (binary.batches * BATCH) / binaryServerCpu / inProcess,
       jsonPps: json.pps,
       binaryVsJson: binary.pps / json.pps,
       binaryBatches: binary.batches,

@@ -103,6 +103,8 @@ export class HypervisorDO extends DurableObject<Env> {
   /** vNICs that migrated away, by tenant and id, so JSON packets naming them still get `moved` */
   #movedByName = new Map<string, MovedVnic>();
   #clockOffsetMs = 0;
+  /** binary batches decode into these arrays: a batch is judged and answered within one event */
+  #binaryBatch: PacketBatch | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -314,7 +316,7 @@ export class HypervisorDO extends DurableObject<Env> {
 
   async processBinary(buf: ArrayBuffer): Promise<BatchOutcome<ArrayBuffer>> {
     return this.#run(
-      () => decodeBinaryBatch(buf, MAX_BATCH_PACKETS),
+      () => (this.#binaryBatch = decodeBinaryBatch(buf, MAX_BATCH_PACKETS, this.#binaryBatch)),
       (batch) => encodeBinaryVerdicts(this.#judge(batch)),
     );
   }

@@ -472,6 +472,29 @@ describe('binary batch', () => {
     expect(errorOf(() => decodeBinaryBatch(long.buffer, 10)).field).toBe('length');
   });
 
+  it('decodes into a spare batch, leaving no trace of the packets decoded there before', () => {
+    /** the batch's first `count` packets, as a batch of exactly that many would hold them */
+    const head = (b: PacketBatch) =>
+      Object.fromEntries(
+        Object.entries(b).map(([k, v]) => {
+          if (typeof v === 'number') return [k, v];
+          const per = v.length / b.vnic.length;
+          return [k, Array.from(v.subarray(0, b.count * per))];
+        }),
+      );
+    const v6 = Array.from({ length: 6 }, () => PACKETS[1]!);
+    const v4 = [PACKETS[0]!, PACKETS[2]!, PACKETS[0]!];
+    const spare = decodeBinaryBatch(encodeBinaryBatch(packetsToBatch(withHandles(v6))), 10);
+    const fresh = decodeBinaryBatch(encodeBinaryBatch(packetsToBatch(withHandles(v4))), 10);
+    const reused = decodeBinaryBatch(encodeBinaryBatch(packetsToBatch(withHandles(v4))), 10, spare);
+    expect(reused.vnic.buffer).toBe(spare.vnic.buffer);
+    expect(head(reused)).toEqual(plain(fresh));
+    const larger = Array.from({ length: 7 }, () => PACKETS[0]!);
+    const grown = decodeBinaryBatch(encodeBinaryBatch(packetsToBatch(withHandles(larger))), 10, spare);
+    expect(grown.vnic.buffer).not.toBe(spare.vnic.buffer);
+    expect(grown.count).toBe(7);
+  });
+
   it('rejects more than maxPackets before reading records', () => {
     const header = new Uint8Array([0x4f, 0x57, 0x50, 0x31, 0xff, 0xff, 0xff, 0xff]).buffer;
     expect(() => decodeBinaryBatch(header, 1000)).toThrow(BatchTooLargeError);

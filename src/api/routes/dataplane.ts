@@ -66,10 +66,11 @@ async function hypervisorReader(c: Context<AppEnv>, h: string): Promise<(tenant:
   return (tenant) => p.role !== 'auditor' || p.tenant === null || p.tenant === tenant;
 }
 
-async function readBody(req: Request): Promise<ArrayBuffer> {
-  const declared = Number(req.headers.get('content-length') ?? '0');
+async function readBody(c: Context<AppEnv>): Promise<ArrayBuffer> {
+  const declared = Number(c.req.header('content-length') ?? '0');
   if (declared > MAX_BODY_BYTES) throw tooLarge(`a batch body may be at most ${MAX_BODY_BYTES} bytes`);
-  const buf = await req.arrayBuffer();
+  // hono's cached read: the body as sent (or as a validator read it), without teeing the stream
+  const buf = await c.req.arrayBuffer();
   if (buf.byteLength > MAX_BODY_BYTES) throw tooLarge(`a batch body may be at most ${MAX_BODY_BYTES} bytes`);
   return buf;
 }
@@ -139,7 +140,7 @@ dataplaneRoutes.openapi(
     assertHypervisorAgent(c.get('principal'), h);
     const type = c.req.header('content-type') ?? '';
     const stub = hypervisorOf(c.env, h);
-    const body = await readBody(c.req.raw.clone());
+    const body = await readBody(c);
     if (type.startsWith('application/octet-stream')) {
       const out = await stub.processBinary(body);
       if (!out.ok) throw batchRefused(out);

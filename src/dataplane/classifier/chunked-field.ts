@@ -1,13 +1,18 @@
 import { summaryWordsFor, type ClassVectors } from './bit-vector-classes.js';
 
-/** Vector words per chunk, a power of two. */
+/** Vector words per chunk, a power of two below 32. */
 export const CHUNK_WORDS = 8;
 export const CHUNK_SHIFT = Math.log2(CHUNK_WORDS);
+/** chunks under one summary word (32 vector words) */
+const GROUP_CHUNKS = 32 / CHUNK_WORDS;
+/** row words per summary word: the summary word, then its chunks' block offsets */
+export const GROUP = 1 + GROUP_CHUNKS;
 const BLOCK_WORDS = CHUNK_WORDS;
 
-/** Chunks for `words` vector words, and int32 words of a per-class word summary. */
-export function chunkShape(words: number): { chunks: number; summaryWords: number } {
-  return { chunks: Math.max(1, Math.ceil(words / CHUNK_WORDS)), summaryWords: summaryWordsFor(words) };
+/** Int32 words of a class row for `words` vector words, and the summary words in it. */
+export function chunkShape(words: number): { stride: number; summaryWords: number } {
+  const summaryWords = summaryWordsFor(words);
+  return { stride: summaryWords * GROUP, summaryWords };
 }
 
 /**
@@ -18,17 +23,20 @@ export function chunkShape(words: number): { chunks: number; summaryWords: numbe
  * few chunks, as prefix fields do.
  */
 export class ChunkedField {
-  readonly blocks: Int32Array;
   /**
-   * One row per class: its summary (summaryWords words, bit w & 31 of word w >> 5 set when vector word w
-   * is non-zero), then the offset in `blocks` of each chunk's block (0, an empty block, if empty). Both
-   * halves sit together so that a lookup touches one region per field.
+   * One row of `stride` words per class, then the blocks. A row is one group per summary word s: the
+   * summary word (bit j set when vector word 32 s + j is non-zero), then the offsets in `data` of the
+   * blocks of the GROUP_CHUNKS chunks it covers (a shared empty block where empty). A lookup reads a
+   * candidate word as data[data[row + GROUP s + 1 + (j >> CHUNK_SHIFT)] + (j & (CHUNK_WORDS - 1))]: the
+   * offset sits in the cache line the summary word was read from, so a word costs one more line per
+   * field, and no object lies in between (separate row, offset and block arrays took twice the time).
    */
-  readonly rows: Int32Array;
+  readonly data: Int32Array;
+  readonly stride: number;
 
-  constructor(blocks: Int32Array, rows: Int32Array) {
-    this.blocks = blocks;
-    this.rows = rows;
+  constructor(data: Int32Array, stride: number) {
+    this.data = data;
+    this.stride = stride;
   }
 }
 
@@ -73,13 +81,12 @@ class BlockStore {
 
 /** Chunks `count` full class vectors of `words` words each (e.g. a BitVectorClasses store's output). */
 export function chunkField(v: ClassVectors, count: number, words: number): ChunkedField {
-  const { chunks, summaryWords } = chunkShape(words);
-  const stride = summaryWords + chunks;
+  const { stride, summaryWords } = chunkShape(words);
   const store = new BlockStore();
   const rows = new Int32Array(count * stride);
   const block = new Int32Array(BLOCK_WORDS);
   for (let c = 0; c < count; c++) {
-    for (let g = 0; g < chunks; g++) {
+    for (let g = 0; g < summaryWords * GROUP_CHUNKS; g++) {
       let empty = true;
       let hash = 0x811c9dc5;
       for (let i = 0; i < CHUNK_WORDS; i++) {
@@ -88,12 +95,24 @@ export function chunkField(v: ClassVectors, count: number, words: number): Chunk
         block[i] = x;
         if (x !== 0) {
           empty = false;
-          rows[c * stride + (w >>> 5)]! |= 1 << (w & 31);
+          rows[c * stride + (w >>> 5) * GROUP]! |= 1 << (w & 31);
         }
         hash = Math.imul(hash ^ x, 0x01000193);
       }
-      if (!empty) rows[c * stride + summaryWords + g] = store.intern(block, hash);
+      if (!empty) rows[c * stride + offsetSlot(g)] = store.intern(block, hash);
     }
   }
-  return new ChunkedField(store.finish(), rows);
+  const blocks = store.finish();
+  const data = new Int32Array(rows.length + blocks.length);
+  data.set(rows);
+  data.set(blocks, rows.length);
+  for (let c = 0; c < count; c++) {
+    for (let g = 0; g < summaryWords * GROUP_CHUNKS; g++) data[c * stride + offsetSlot(g)]! += rows.length;
+  }
+  return new ChunkedField(data, stride);
+}
+
+/** Row word holding the block offset of chunk g. */
+function offsetSlot(g: number): number {
+  return Math.floor(g / GROUP_CHUNKS) * GROUP + 1 + (g % GROUP_CHUNKS);
 }

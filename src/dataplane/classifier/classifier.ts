@@ -37,13 +37,18 @@ class ChunkedBitVectorClassifier implements FilterableClassifier {
   /** rule r owns bits [#bitLo[r], #bitLo[r + 1]) */
   readonly #bitLo: Int32Array;
   readonly #words: number;
-  readonly #chunks: number;
-  readonly #summaryWords: number;
+  /** words of a class row in every field, and the length a lookup scans */
+  readonly #stride: number;
   readonly #src4: AddressIndex4;
   readonly #dst4: AddressIndex4;
   readonly #src6: AddressIndex6;
   readonly #dst6: AddressIndex6;
   readonly #service: ServiceIndex;
+  readonly #src4Data: Int32Array;
+  readonly #dst4Data: Int32Array;
+  readonly #src6Data: Int32Array;
+  readonly #dst6Data: Int32Array;
+  readonly #serviceData: Int32Array | null;
 
   constructor(rules: readonly ClassifierRule[]) {
     validateRules(rules);
@@ -69,19 +74,38 @@ class ChunkedBitVectorClassifier implements FilterableClassifier {
     this.#ruleOfBit = Int32Array.from(ruleOfBit);
     this.#bitLo = bitLo;
     this.#words = words;
-    ({ chunks: this.#chunks, summaryWords: this.#summaryWords } = chunkShape(words));
+    this.#stride = chunkShape(words).stride;
     this.#src4 = new AddressIndex4(srcOwners, words);
     this.#dst4 = new AddressIndex4(dstOwners, words);
     this.#src6 = new AddressIndex6(srcOwners, words);
     this.#dst6 = new AddressIndex6(dstOwners, words);
     this.#service = new ServiceIndex(serviceOwners, words);
+    this.#src4Data = this.#src4.field.data;
+    this.#dst4Data = this.#dst4.field.data;
+    this.#src6Data = this.#src6.field.data;
+    this.#dst6Data = this.#dst6.field.data;
+    this.#serviceData = this.#service.service?.data ?? null;
     Object.freeze(this);
   }
 
   match4(src: number, dst: number, proto: number, sport: number, dport: number): number {
-    const s = this.#src4;
-    const d = this.#dst4;
-    return this.#first(null, s.field, s.classOf(src), d.field, d.classOf(dst), proto, sport, dport);
+    const stride = this.#stride;
+    const service = this.#serviceData;
+    if (service !== null) {
+      const bit = firstCommonBit3(
+        service,
+        this.#service.serviceClassOf(proto, sport, dport) * stride,
+        this.#dst4Data,
+        this.#dst4.classOf(dst) * stride,
+        this.#src4Data,
+        this.#src4.classOf(src) * stride,
+        stride,
+      );
+      return bit < 0 ? -1 : this.#ruleOfBit[bit]!;
+    }
+    const s = this.#src4.classOf(src) * stride;
+    const d = this.#dst4.classOf(dst) * stride;
+    return this.#first(null, this.#src4Data, s, this.#dst4Data, d, proto, sport, dport);
   }
 
   match6(
@@ -93,9 +117,10 @@ class ChunkedBitVectorClassifier implements FilterableClassifier {
     sport: number,
     dport: number,
   ): number {
-    const src = this.#src6.classOf(srcWords, srcOff);
-    const dst = this.#dst6.classOf(dstWords, dstOff);
-    return this.#first(null, this.#src6.field, src, this.#dst6.field, dst, proto, sport, dport);
+    const stride = this.#stride;
+    const s = this.#src6.classOf(srcWords, srcOff) * stride;
+    const d = this.#dst6.classOf(dstWords, dstOff) * stride;
+    return this.#first(null, this.#src6Data, s, this.#dst6Data, d, proto, sport, dport);
   }
 
   filter(rules: readonly number[]): RuleFilter {
@@ -118,9 +143,10 @@ class ChunkedBitVectorClassifier implements FilterableClassifier {
     dport: number,
   ): number {
     const f = this.#own(filter);
-    const s = this.#src4;
-    const d = this.#dst4;
-    return this.#first(f, s.field, s.classOf(src), d.field, d.classOf(dst), proto, sport, dport);
+    const stride = this.#stride;
+    const s = this.#src4.classOf(src) * stride;
+    const d = this.#dst4.classOf(dst) * stride;
+    return this.#first(f, this.#src4Data, s, this.#dst4Data, d, proto, sport, dport);
   }
 
   match6In(
@@ -134,16 +160,17 @@ class ChunkedBitVectorClassifier implements FilterableClassifier {
     dport: number,
   ): number {
     const f = this.#own(filter);
-    const src = this.#src6.classOf(srcWords, srcOff);
-    const dst = this.#dst6.classOf(dstWords, dstOff);
-    return this.#first(f, this.#src6.field, src, this.#dst6.field, dst, proto, sport, dport);
+    const stride = this.#stride;
+    const s = this.#src6.classOf(srcWords, srcOff) * stride;
+    const d = this.#dst6.classOf(dstWords, dstOff) * stride;
+    return this.#first(f, this.#src6Data, s, this.#dst6Data, d, proto, sport, dport);
   }
 
-  #own(filter: RuleFilter): ChunkedField {
+  #own(filter: RuleFilter): Int32Array {
     if (!(filter instanceof ChunkFilter) || filter.owner !== this) {
       throw new TypeError('the filter was made by another classifier');
     }
-    return filter.field;
+    return filter.field.data;
   }
 
   #filterField(rules: Iterable<number>): ChunkedField {
@@ -153,37 +180,39 @@ class ChunkedBitVectorClassifier implements FilterableClassifier {
     return chunkField({ vectors: vector, summaries: NO_SUMMARIES }, 1, this.#words);
   }
 
-  /** First matching rule given the address classes, among the filter's rules if there is one. */
+  /**
+   * First matching rule given the address fields' data and class rows, among the filter's rules (a
+   * one-class field) if there is one.
+   */
   #first(
-    filter: ChunkedField | null,
-    src: ChunkedField,
-    srcClass: number,
-    dst: ChunkedField,
-    dstClass: number,
+    filter: Int32Array | null,
+    src: Int32Array,
+    srcRow: number,
+    dst: Int32Array,
+    dstRow: number,
     proto: number,
     sport: number,
     dport: number,
   ): number {
     const s = this.#service;
-    const service = s.service;
-    const chunks = this.#chunks;
-    const sw = this.#summaryWords;
+    const service = this.#serviceData;
+    const stride = this.#stride;
     let bit: number;
     if (service !== null) {
-      const serviceClass = s.serviceClassOf(proto, sport, dport);
+      const row = s.serviceClassOf(proto, sport, dport) * stride;
       bit =
         filter === null
-          ? firstCommonBit3(service, serviceClass, dst, dstClass, src, srcClass, chunks, sw)
-          : firstCommonBit4(service, serviceClass, dst, dstClass, src, srcClass, filter, 0, chunks, sw);
+          ? firstCommonBit3(service, row, dst, dstRow, src, srcRow, stride)
+          : firstCommonBit4(service, row, dst, dstRow, src, srcRow, filter, 0, stride);
     } else {
-      const dp = s.dport;
-      const dpClass = s.dportClassOf(dport);
-      const ps = s.protoSport;
-      const psClass = s.protoSportClassOf(proto, sport);
+      const dp = s.dport.data;
+      const dpRow = s.dportClassOf(dport) * stride;
+      const ps = s.protoSport.data;
+      const psRow = s.protoSportClassOf(proto, sport) * stride;
       bit =
         filter === null
-          ? firstCommonBit4(dp, dpClass, ps, psClass, dst, dstClass, src, srcClass, chunks, sw)
-          : firstCommonBit5(dp, dpClass, ps, psClass, dst, dstClass, src, srcClass, filter, chunks, sw);
+          ? firstCommonBit4(dp, dpRow, ps, psRow, dst, dstRow, src, srcRow, stride)
+          : firstCommonBit5(dp, dpRow, ps, psRow, dst, dstRow, src, srcRow, filter, 0, stride);
     }
     return bit < 0 ? -1 : this.#ruleOfBit[bit]!;
   }
