@@ -27,7 +27,9 @@ dataplaneRoutes.use('/v1/tenants/:t/policies/:id/stats', etag());
 
 /** Bodies above this are refused before they are read whole. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
-const Param = z.object({ h: Id.openapi({ param: { name: 'h', in: 'path' } }) });
+const Param = z.object({
+  h: Id.openapi({ param: { name: 'h', in: 'path', description: 'the hypervisor id' }, example: 'hv-1' }),
+});
 
 const HostedVnic = z
   .object({ handle: z.number().int(), tenant: z.string(), workload: z.string(), vnic: z.string() })
