@@ -52,7 +52,8 @@ function typeCheck(file: string): Checked {
       (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name))
     ) {
       const type = checker.getTypeAtLocation(node);
-      if (type.flags & ts.TypeFlags.Any) anys.push(node.getText().slice(0, 80));
+      if (type.flags & ts.TypeFlags.Any)
+        anys.push((ts.isVariableDeclaration(node) ? node.name : node).getText());
     }
     ts.forEachChild(node, visit);
   };
