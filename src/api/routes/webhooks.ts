@@ -16,6 +16,7 @@ import {
   jsonBody,
   noContent,
   ok,
+  REALIZATION_HEADERS,
   security,
   signed,
   WRITE_HEADERS,
@@ -252,7 +253,10 @@ webhookRoutes.openapi(
     description:
       'Applies a rejected delivery again (once the hypervisors map is fixed); recorded as a new delivery.',
     request: { params: SourceParams.extend({ id: Id.openapi({ param: { name: 'id', in: 'path' } }) }) },
-    responses: { 200: ok(DeliveryAnswer, 'the new delivery and its outcome', WRITE_HEADERS), ...ERRORS },
+    responses: {
+      200: ok(DeliveryAnswer, 'the new delivery and its outcome', REALIZATION_HEADERS),
+      ...ERRORS,
+    },
   }),
   async (c) => {
     const { t, kind, id } = c.req.valid('param');
