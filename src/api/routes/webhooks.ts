@@ -293,7 +293,7 @@ webhookRoutes.openapi(
       200: ok(
         DeliveryAnswer,
         'applied, or why not (a duplicate or stale one changes nothing)',
-        WRITE_HEADERS,
+        REALIZATION_HEADERS,
       ),
       ...ERRORS,
       429: { description: 'the tenant is busy; retry after a second', content: ERRORS[409].content },
