@@ -268,7 +268,17 @@ dataplaneRoutes.openapi(
       'Per rule hits, packets, bytes and sessions summed over hypervisors, the last hit (ISO time) and ' +
       'countersSince: since when the sums count (the earliest hypervisor to install the rule); null when no ' +
       'hypervisor holds the rule yet.',
-    request: { params: TenantObjectParams },
+    request: {
+      params: TenantObjectParams,
+      headers: z.object({
+        'if-none-match': z
+          .string()
+          .optional()
+          .openapi({
+            param: { in: 'header', description: 'the ETag of an earlier answer: 304 while unchanged' },
+          }),
+      }),
+    },
     responses: {
       200: {
         ...ok(PolicyStats),

@@ -58,6 +58,22 @@ const SourceView = z
   })
   .openapi('WebhookSource');
 
+const deliveryHeader = (description: string) =>
+  z
+    .string()
+    .optional()
+    .openapi({ param: { in: 'header', description } });
+
+/** Besides the signature schemes: what identifies a delivery (webhook-receive.ts reads them). */
+const DeliveryHeaders = z.object({
+  'webhook-id': deliveryHeader(
+    'Standard Webhooks: the message id, also the key deliveries are deduplicated by',
+  ),
+  'webhook-timestamp': deliveryHeader('Standard Webhooks: seconds since the epoch, signed with the body'),
+  'ce-id': deliveryHeader('CloudEvents binary mode (events): the event id'),
+  'ce-source': deliveryHeader('CloudEvents binary mode (events): the event source'),
+});
+
 const DeliveryAnswer = z
   .object({
     delivery: z.string().openapi({ description: 'the delivery id, for GET .../deliveries and replay' }),
@@ -282,6 +298,7 @@ webhookRoutes.openapi(
       'Webhooks for vcenter and events). 401 for anything unverifiable, whatever the reason.',
     request: {
       params: SourceParams,
+      headers: DeliveryHeaders,
       // declared as bytes so no validator re-reads (and re-serializes) the body the signature covers
       body: {
         required: true,
