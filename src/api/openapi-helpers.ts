@@ -28,9 +28,8 @@ export const ETAG: Headers = {
   ETag: { description: 'the tenant revision, quoted: "42"', required: true, schema: { type: 'string' } },
 };
 
-/** What a committed write says about its push to the hypervisors (src/api/realize-hook.ts). */
-export const WRITE_HEADERS: Headers = {
-  ...ETAG,
+/** What a committed change says about its push to the hypervisors (src/api/realize-hook.ts). */
+export const REALIZATION_HEADERS: Headers = {
   'Omniwall-Realization': {
     description:
       'present when the write changed something: realized (every affected hypervisor enforces it), ' +
@@ -42,6 +41,8 @@ export const WRITE_HEADERS: Headers = {
     schema: { type: 'string', enum: ['respond-async'] },
   },
 };
+
+export const WRITE_HEADERS: Headers = { ...ETAG, ...REALIZATION_HEADERS };
 
 /** Request headers of a tenant write; declared loosely so the handlers keep their own error messages. */
 export const WriteRequestHeaders = z.object({

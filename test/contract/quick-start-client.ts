@@ -26,14 +26,10 @@ export async function quickStart(baseUrl: string, adminToken: string, tenant: st
   const editor = createClient<paths>({ baseUrl, headers: { authorization: `Bearer ${issued.token}` } });
 
   // two hypervisors (infrastructure, admin only)
-  for (const [h, name] of [
-    ['hv-1', 'esx-01'],
-    ['hv-2', 'esx-02'],
-  ] as const)
-    need(
-      `hypervisor ${h}`,
-      await admin.PUT('/v1/hypervisors/{h}', { params: { path: { h } }, body: { name } }),
-    );
+  const hv1 = { params: { path: { h: 'hv-1' } }, body: { name: 'esx-01' } };
+  need('hypervisor hv-1', await admin.PUT('/v1/hypervisors/{h}', hv1));
+  const hv2 = { params: { path: { h: 'hv-2' } }, body: { name: 'esx-02' } };
+  need('hypervisor hv-2', await admin.PUT('/v1/hypervisors/{h}', hv2));
 
   // two workloads
   const web1 = need(

@@ -27,7 +27,9 @@ dataplaneRoutes.use('/v1/tenants/:t/policies/:id/stats', etag());
 
 /** Bodies above this are refused before they are read whole. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
-const Param = z.object({ h: Id.openapi({ param: { name: 'h', in: 'path' } }) });
+const Param = z.object({
+  h: Id.openapi({ param: { name: 'h', in: 'path', description: 'the hypervisor id' }, example: 'hv-1' }),
+});
 
 const HostedVnic = z
   .object({ handle: z.number().int(), tenant: z.string(), workload: z.string(), vnic: z.string() })
@@ -267,7 +269,17 @@ dataplaneRoutes.openapi(
       'Per rule hits, packets, bytes and sessions summed over hypervisors, the last hit (ISO time) and ' +
       'countersSince: since when the sums count (the earliest hypervisor to install the rule); null when no ' +
       'hypervisor holds the rule yet.',
-    request: { params: TenantObjectParams },
+    request: {
+      params: TenantObjectParams,
+      headers: z.object({
+        'if-none-match': z
+          .string()
+          .optional()
+          .openapi({
+            param: { in: 'header', description: 'the ETag of an earlier answer: 304 while unchanged' },
+          }),
+      }),
+    },
     responses: {
       200: {
         ...ok(PolicyStats),

@@ -13,7 +13,9 @@ import { HypervisorBody } from '../schemas/resources.js';
 
 export const hypervisorRoutes = router();
 
-const Param = z.object({ h: Id.openapi({ param: { name: 'h', in: 'path' } }) });
+const Param = z.object({
+  h: Id.openapi({ param: { name: 'h', in: 'path', description: 'the hypervisor id' }, example: 'hv-1' }),
+});
 
 hypervisorRoutes.openapi(
   createRoute({

@@ -16,6 +16,7 @@ import {
   jsonBody,
   noContent,
   ok,
+  REALIZATION_HEADERS,
   security,
   signed,
   WRITE_HEADERS,
@@ -40,6 +41,22 @@ const SourceView = z
     enabled: z.boolean(),
   })
   .openapi('WebhookSource');
+
+const deliveryHeader = (description: string) =>
+  z
+    .string()
+    .optional()
+    .openapi({ param: { in: 'header', description } });
+
+/** Besides the signature schemes: what identifies a delivery (webhook-receive.ts reads them). */
+const DeliveryHeaders = z.object({
+  'webhook-id': deliveryHeader(
+    'Standard Webhooks: the message id, also the key deliveries are deduplicated by',
+  ),
+  'webhook-timestamp': deliveryHeader('Standard Webhooks: seconds since the epoch, signed with the body'),
+  'ce-id': deliveryHeader('CloudEvents binary mode (events): the event id'),
+  'ce-source': deliveryHeader('CloudEvents binary mode (events): the event source'),
+});
 
 const DeliveryAnswer = z
   .object({
@@ -258,7 +275,10 @@ webhookRoutes.openapi(
     description:
       'Applies a rejected delivery again (once the hypervisors map is fixed); recorded as a new delivery.',
     request: { params: SourceParams.extend({ id: Id.openapi({ param: { name: 'id', in: 'path' } }) }) },
-    responses: { 200: ok(DeliveryAnswer, 'the new delivery and its outcome', WRITE_HEADERS), ...ERRORS },
+    responses: {
+      200: ok(DeliveryAnswer, 'the new delivery and its outcome', REALIZATION_HEADERS),
+      ...ERRORS,
+    },
   }),
   async (c) => {
     const { t, kind, id } = c.req.valid('param');
@@ -284,6 +304,7 @@ webhookRoutes.openapi(
       'Webhooks for vcenter and events). 401 for anything unverifiable, whatever the reason.',
     request: {
       params: SourceParams,
+      headers: DeliveryHeaders,
       // declared as bytes so no validator re-reads (and re-serializes) the body the signature covers
       body: {
         required: true,
@@ -295,7 +316,7 @@ webhookRoutes.openapi(
       200: ok(
         DeliveryAnswer,
         'applied, or why not (a duplicate or stale one changes nothing)',
-        WRITE_HEADERS,
+        REALIZATION_HEADERS,
       ),
       ...ERRORS,
       429: { description: 'the tenant is busy; retry after a second', content: ERRORS[409].content },

@@ -31,14 +31,16 @@ export const ErrorSchema = z
 
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100).optional(),
-  cursor: z.string().max(200).optional(),
+  cursor: z.string().max(200).optional().openapi({ description: 'nextCursor of the previous page' }),
 });
 
-export const page = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+const tenantId = Id.openapi({
+  param: { name: 't', in: 'path', description: 'the tenant id' },
+  example: 'acme',
+});
 
-export const TenantParam = z.object({ t: Id.openapi({ param: { name: 't', in: 'path' } }) });
+export const TenantParam = z.object({ t: tenantId });
 export const TenantObjectParams = z.object({
-  t: Id.openapi({ param: { name: 't', in: 'path' } }),
-  id: Id.openapi({ param: { name: 'id', in: 'path' } }),
+  t: tenantId,
+  id: Id.openapi({ param: { name: 'id', in: 'path', description: 'the object id, chosen by the client' } }),
 });
