@@ -1939,6 +1939,7 @@ export interface operations {
   listHypervisors: {
     parameters: {
       query?: {
+        /** @description nextCursor of the previous page */
         cursor?: string;
         limit?: number;
       };
@@ -2027,6 +2028,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description the hypervisor id */
         h: string;
       };
       cookie?: never;
@@ -2112,6 +2114,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description the hypervisor id */
         h: string;
       };
       cookie?: never;
@@ -2219,6 +2222,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description the hypervisor id */
         h: string;
       };
       cookie?: never;
@@ -2302,6 +2306,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description the hypervisor id */
         h: string;
       };
       cookie?: never;
@@ -2431,6 +2436,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description the hypervisor id */
         h: string;
       };
       cookie?: never;
@@ -2516,6 +2522,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description the hypervisor id */
         h: string;
       };
       cookie?: never;
@@ -2601,6 +2608,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description the hypervisor id */
         h: string;
       };
       cookie?: never;
@@ -2864,6 +2872,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -2959,6 +2968,7 @@ export interface operations {
         prefer?: string;
       };
       path: {
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -3065,6 +3075,7 @@ export interface operations {
       };
       header?: never;
       path: {
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -3149,11 +3160,13 @@ export interface operations {
   listApps: {
     parameters: {
       query?: {
+        /** @description nextCursor of the previous page */
         cursor?: string;
         limit?: number;
       };
       header?: never;
       path: {
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -3241,7 +3254,9 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description the object id, chosen by the client */
         id: string;
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -3335,7 +3350,9 @@ export interface operations {
         prefer?: string;
       };
       path: {
+        /** @description the object id, chosen by the client */
         id: string;
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -3597,7 +3614,9 @@ export interface operations {
         prefer?: string;
       };
       path: {
+        /** @description the object id, chosen by the client */
         id: string;
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -3710,6 +3729,7 @@ export interface operations {
       };
       header?: never;
       path: {
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -3882,6 +3902,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -3996,6 +4017,7 @@ export interface operations {
       };
       header?: never;
       path: {
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -4080,11 +4102,13 @@ export interface operations {
   listGroups: {
     parameters: {
       query?: {
+        /** @description nextCursor of the previous page */
         cursor?: string;
         limit?: number;
       };
       header?: never;
       path: {
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -4170,7 +4194,9 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description the object id, chosen by the client */
         id: string;
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -4266,7 +4292,9 @@ export interface operations {
         prefer?: string;
       };
       path: {
+        /** @description the object id, chosen by the client */
         id: string;
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -4417,7 +4445,9 @@ export interface operations {
         prefer?: string;
       };
       path: {
+        /** @description the object id, chosen by the client */
         id: string;
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -4518,7 +4548,9 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description the object id, chosen by the client */
         id: string;
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -4613,6 +4645,7 @@ export interface operations {
       };
       path: {
         source: string;
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -4748,11 +4781,13 @@ export interface operations {
   listMigrations: {
     parameters: {
       query?: {
+        /** @description nextCursor of the previous page */
         cursor?: string;
         limit?: number;
       };
       header?: never;
       path: {
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -4838,7 +4873,9 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description the object id, chosen by the client */
         id: string;
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -4922,11 +4959,13 @@ export interface operations {
   listPolicies: {
     parameters: {
       query?: {
+        /** @description nextCursor of the previous page */
         cursor?: string;
         limit?: number;
       };
       header?: never;
       path: {
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -5012,7 +5051,9 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description the object id, chosen by the client */
         id: string;
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -5108,7 +5149,9 @@ export interface operations {
         prefer?: string;
       };
       path: {
+        /** @description the object id, chosen by the client */
         id: string;
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -5311,7 +5354,9 @@ export interface operations {
         prefer?: string;
       };
       path: {
+        /** @description the object id, chosen by the client */
         id: string;
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -5410,9 +5455,14 @@ export interface operations {
   getPolicyStats: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description the ETag of an earlier answer: 304 while unchanged */
+        'if-none-match'?: string;
+      };
       path: {
+        /** @description the object id, chosen by the client */
         id: string;
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -5507,6 +5557,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -5590,11 +5641,13 @@ export interface operations {
   listServices: {
     parameters: {
       query?: {
+        /** @description nextCursor of the previous page */
         cursor?: string;
         limit?: number;
       };
       header?: never;
       path: {
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -5680,7 +5733,9 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description the object id, chosen by the client */
         id: string;
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -5776,7 +5831,9 @@ export interface operations {
         prefer?: string;
       };
       path: {
+        /** @description the object id, chosen by the client */
         id: string;
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -5905,7 +5962,9 @@ export interface operations {
         prefer?: string;
       };
       path: {
+        /** @description the object id, chosen by the client */
         id: string;
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -6007,6 +6066,7 @@ export interface operations {
       header?: never;
       path: {
         kind: 'netbox' | 'vcenter' | 'events';
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -6100,6 +6160,7 @@ export interface operations {
       };
       path: {
         kind: 'netbox' | 'vcenter' | 'events';
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -6243,6 +6304,7 @@ export interface operations {
       };
       path: {
         kind: 'netbox' | 'vcenter' | 'events';
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -6330,12 +6392,14 @@ export interface operations {
   listWebhookDeliveries: {
     parameters: {
       query?: {
+        /** @description nextCursor of the previous page */
         cursor?: string;
         limit?: number;
       };
       header?: never;
       path: {
         kind: 'netbox' | 'vcenter' | 'events';
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -6423,6 +6487,7 @@ export interface operations {
       path: {
         id: string;
         kind: 'netbox' | 'vcenter' | 'events';
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -6432,8 +6497,6 @@ export interface operations {
       /** @description the new delivery and its outcome */
       200: {
         headers: {
-          /** @description the tenant revision, quoted: "42" */
-          ETag: string;
           /** @description present when the write changed something: realized (every affected hypervisor enforces it), pending (Prefer: respond-async, or still being pushed) or failed (it does not compile) */
           'Omniwall-Realization'?: 'realized' | 'pending' | 'failed';
           /** @description respond-async when the write answered without waiting for realization */
@@ -6512,6 +6575,7 @@ export interface operations {
   listWorkloads: {
     parameters: {
       query?: {
+        /** @description nextCursor of the previous page */
         cursor?: string;
         /** @description only the workloads that are members of this group now */
         group?: string;
@@ -6519,6 +6583,7 @@ export interface operations {
       };
       header?: never;
       path: {
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -6604,7 +6669,9 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description the object id, chosen by the client */
         id: string;
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -6700,7 +6767,9 @@ export interface operations {
         prefer?: string;
       };
       path: {
+        /** @description the object id, chosen by the client */
         id: string;
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -6857,7 +6926,9 @@ export interface operations {
         prefer?: string;
       };
       path: {
+        /** @description the object id, chosen by the client */
         id: string;
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -6961,7 +7032,9 @@ export interface operations {
         'if-match'?: string;
       };
       path: {
+        /** @description the object id, chosen by the client */
         id: string;
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -7064,6 +7137,7 @@ export interface operations {
   listTokens: {
     parameters: {
       query?: {
+        /** @description nextCursor of the previous page */
         cursor?: string;
         limit?: number;
       };
@@ -7326,9 +7400,19 @@ export interface operations {
   receiveWebhook: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description CloudEvents binary mode (events): the event id */
+        'ce-id'?: string;
+        /** @description CloudEvents binary mode (events): the event source */
+        'ce-source'?: string;
+        /** @description Standard Webhooks: the message id, also the key deliveries are deduplicated by */
+        'webhook-id'?: string;
+        /** @description Standard Webhooks: seconds since the epoch, signed with the body */
+        'webhook-timestamp'?: string;
+      };
       path: {
         kind: 'netbox' | 'vcenter' | 'events';
+        /** @description the tenant id */
         t: string;
       };
       cookie?: never;
@@ -7343,8 +7427,6 @@ export interface operations {
       /** @description applied, or why not (a duplicate or stale one changes nothing) */
       200: {
         headers: {
-          /** @description the tenant revision, quoted: "42" */
-          ETag: string;
           /** @description present when the write changed something: realized (every affected hypervisor enforces it), pending (Prefer: respond-async, or still being pushed) or failed (it does not compile) */
           'Omniwall-Realization'?: 'realized' | 'pending' | 'failed';
           /** @description respond-async when the write answered without waiting for realization */
