@@ -42,6 +42,70 @@ class LiveVector {
       this.hash ^= bitHash(b);
     }
   }
+
+  flip(groups: BitGroups, g: number): void {
+    const { word, mask } = groups;
+    for (let k = groups.from[g]!; k < groups.from[g + 1]!; k++) {
+      const w = word[k]!;
+      const x = (this.vector[w]! ^= mask[k]!);
+      if (x === 0) this.summary[w >>> 5]! &= ~(1 << (w & 31));
+      else this.summary[w >>> 5]! |= 1 << (w & 31);
+    }
+    this.hash ^= groups.hash[g]!;
+  }
+}
+
+/**
+ * Sets of sub-rule bits that always toggle together (the rules sharing one address set), each kept as
+ * (word, mask) pairs and the XOR of its bits' hashes, so that a boundary of a set shared by many rules
+ * costs one event and a few word XORs instead of one event per rule.
+ */
+export class BitGroups {
+  /** group g flips mask[k] into vector word word[k] for k in [from[g], from[g + 1]) */
+  readonly word: number[] = [];
+  readonly mask: number[] = [];
+  readonly from: number[] = [0];
+  readonly hash: number[] = [];
+
+  /** Adds a group of the bit runs [runs[i], runs[i] + runs[i + 1]) (disjoint), returns its id. */
+  add(runs: readonly number[]): number {
+    let hash = 0;
+    let w = -1;
+    let m = 0;
+    for (let i = 0; i < runs.length; i += 2) {
+      for (let b = runs[i]!; b < runs[i]! + runs[i + 1]!; b++) {
+        hash ^= bitHash(b);
+        if (b >>> 5 !== w) {
+          if (m !== 0) this.#push(w, m);
+          w = b >>> 5;
+          m = 0;
+        }
+        m |= 1 << (b & 31);
+      }
+    }
+    if (m !== 0) this.#push(w, m);
+    this.from.push(this.word.length);
+    this.hash.push(hash);
+    return this.hash.length - 1;
+  }
+
+  #push(w: number, m: number): void {
+    this.word.push(w);
+    this.mask.push(m);
+  }
+}
+
+/** Inclusive segments [lo, last] below 2^32, each toggling one BitGroups group; a group's must not overlap. */
+export class GroupSegments {
+  readonly lo: number[] = [];
+  readonly last: number[] = [];
+  readonly group: number[] = [];
+
+  add(lo: number, last: number, group: number): void {
+    this.lo.push(lo);
+    this.last.push(last);
+    this.group.push(group);
+  }
 }
 
 const SEGMENT_BITS = 21;
@@ -51,7 +115,7 @@ const SEGMENT_SLOTS = 2 ** SEGMENT_BITS;
  * Boundary events in coordinate order, each packed as coordinate * 2^21 + segment (a segment toggles at
  * `lo` and after `last`; ends at domainEnd are dropped). One native numeric sort, no comparator.
  */
-function sortedEvents(segs: Segments, domainEnd: number): Float64Array {
+function sortedEvents(segs: { lo: number[]; last: number[] }, domainEnd: number): Float64Array {
   const n = segs.lo.length;
   if (n >= SEGMENT_SLOTS || domainEnd * SEGMENT_SLOTS - 1 > Number.MAX_SAFE_INTEGER) {
     throw new ClassifierError('too-complex', `${n} ranges in one field`);
@@ -73,6 +137,25 @@ function sortedEvents(segs: Segments, domainEnd: number): Float64Array {
  * coordinate. Adjacent intervals with equal classes are merged.
  */
 export function sweepIntervals(segs: Segments, domainEnd: number, store: BitVectorClasses): IntervalMap {
+  return sweep(segs, domainEnd, store, (live, k) => live.toggle(segs.bitLo[k]!, segs.bitCount[k]!));
+}
+
+/** sweepIntervals over segments that toggle groups of bits; the same classes as one segment per bit run. */
+export function sweepGroups(
+  segs: GroupSegments,
+  groups: BitGroups,
+  domainEnd: number,
+  store: BitVectorClasses,
+): IntervalMap {
+  return sweep(segs, domainEnd, store, (live, k) => live.flip(groups, segs.group[k]!));
+}
+
+function sweep(
+  segs: { lo: number[]; last: number[] },
+  domainEnd: number,
+  store: BitVectorClasses,
+  toggle: (live: LiveVector, segment: number) => void,
+): IntervalMap {
   const events = sortedEvents(segs, domainEnd);
   const live = new LiveVector(store);
   const starts = [0];
@@ -80,8 +163,7 @@ export function sweepIntervals(segs: Segments, domainEnd: number, store: BitVect
   for (let e = 0; e < events.length;) {
     const at = Math.floor(events[e]! / SEGMENT_SLOTS);
     for (; e < events.length && events[e]! < (at + 1) * SEGMENT_SLOTS; e++) {
-      const segment = events[e]! - at * SEGMENT_SLOTS;
-      live.toggle(segs.bitLo[segment]!, segs.bitCount[segment]!);
+      toggle(live, events[e]! - at * SEGMENT_SLOTS);
     }
     const cls = store.intern(live.vector, live.hash, live.summary);
     if (at === 0) classes[0] = cls;
