@@ -1,5 +1,6 @@
 import type { CompiledRuleSet } from '../../compiler/types.js';
 import { formatIPv4, formatIPv6, parseIP } from '../../net/ip.js';
+import { TouchedAddresses } from '../classifier/touched-addresses.js';
 import { ACTION } from '../codec/index.js';
 import { FLOW_STATE_NAMES, type ConntrackTable, type FlowInfo } from '../conntrack/index.js';
 import type { FlowLogEntry } from './flow-log.js';
@@ -56,6 +57,43 @@ export interface FlowLogImpact {
 /** A candidate rule set in the form the packet path reads, with handles and labels of its own. */
 export function candidateState(rs: CompiledRuleSet): TenantState {
   return buildTenantState(rs, new RuleHandles(), new VnicLabels());
+}
+
+/**
+ * candidateState for judging only the tenant's tracked flows in `conntrack` and these flow-log entries
+ * (flowImpact, flowLogImpact): its rules' addresses are cut down to the ones those carry, which decides
+ * each of them as the full rules do while the classifier has a fraction of the boundaries to build. Any
+ * other packet may be decided otherwise.
+ */
+export function impactState(
+  rs: CompiledRuleSet,
+  conntrack: ConntrackTable,
+  entries: readonly FlowLogEntry[],
+): TenantState {
+  const touched = new TouchedAddresses();
+  const handles = new Set<number>();
+  for (const v of rs.vnics) handles.add(v.handle >>> 0);
+  conntrack.forEach((ref, handle) => {
+    if (!handles.has(handle)) return;
+    const flow = conntrack.describe(ref);
+    if (flow.family === 4) {
+      touched.add4(flow.src[0]!);
+      touched.add4(flow.dst[0]!);
+    } else {
+      touched.add6(flow.src, 0);
+      touched.add6(flow.dst, 0);
+    }
+  });
+  for (const e of entries) {
+    if (e.tenant !== rs.tenant) continue;
+    for (const text of [e.src, e.dst]) {
+      const ip = parseIP(text);
+      if (ip?.family === 4) touched.add4(ip.v4);
+      else if (ip?.family === 6) touched.add6(ip.v6, 0);
+    }
+  }
+  const rules = rs.rules.map((r) => ({ ...r, src: touched.restrict(r.src), dst: touched.restrict(r.dst) }));
+  return candidateState({ ...rs, rules });
 }
 
 /**
