@@ -61,38 +61,44 @@ export function candidateState(rs: CompiledRuleSet): TenantState {
 
 /**
  * candidateState for judging only the tenant's tracked flows in `conntrack` and these flow-log entries
- * (flowImpact, flowLogImpact): its rules' addresses are cut down to the ones those carry, which decides
- * each of them as the full rules do while the classifier has a fraction of the boundaries to build. Any
- * other packet may be decided otherwise.
+ * (flowImpact, flowLogImpact): its rules' sources and destinations are cut down to the ones those carry,
+ * which decides each of them as the full rules do while the classifier has a fraction of the boundaries
+ * to build. Any other packet may be decided otherwise.
  */
 export function impactState(
   rs: CompiledRuleSet,
   conntrack: ConntrackTable,
   entries: readonly FlowLogEntry[],
 ): TenantState {
-  const touched = new TouchedAddresses();
+  // sources and destinations apart: a vNIC's flows mostly start at its own few addresses
+  const src = new TouchedAddresses();
+  const dst = new TouchedAddresses();
   const handles = new Set<number>();
   for (const v of rs.vnics) handles.add(v.handle >>> 0);
   conntrack.forEach((ref, handle) => {
     if (!handles.has(handle)) return;
     const flow = conntrack.describe(ref);
     if (flow.family === 4) {
-      touched.add4(flow.src[0]!);
-      touched.add4(flow.dst[0]!);
+      src.add4(flow.src[0]!);
+      dst.add4(flow.dst[0]!);
     } else {
-      touched.add6(flow.src, 0);
-      touched.add6(flow.dst, 0);
+      src.add6(flow.src, 0);
+      dst.add6(flow.dst, 0);
     }
   });
   for (const e of entries) {
     if (e.tenant !== rs.tenant) continue;
-    for (const text of [e.src, e.dst]) {
-      const ip = parseIP(text);
-      if (ip?.family === 4) touched.add4(ip.v4);
-      else if (ip?.family === 6) touched.add6(ip.v6, 0);
+    const s = parseIP(e.src);
+    const d = parseIP(e.dst);
+    if (s?.family === 4 && d?.family === 4) {
+      src.add4(s.v4);
+      dst.add4(d.v4);
+    } else if (s?.family === 6 && d?.family === 6) {
+      src.add6(s.v6, 0);
+      dst.add6(d.v6, 0);
     }
   }
-  const rules = rs.rules.map((r) => ({ ...r, src: touched.restrict(r.src), dst: touched.restrict(r.dst) }));
+  const rules = rs.rules.map((r) => ({ ...r, src: src.restrict(r.src), dst: dst.restrict(r.dst) }));
   return candidateState({ ...rs, rules });
 }
 
