@@ -58,6 +58,17 @@ describe('IPv6 ranges without BigInt', () => {
     }
   });
 
+  it('merges ranges that meet across a word carry, and only those', () => {
+    for (const carry of [1n << 32n, 1n << 64n, 1n << 96n]) {
+      const meeting = flat([carry, carry + 2n, carry - 3n, carry - 1n]);
+      expect(Array.from(normalizeV6(meeting, () => 'test'))).toEqual(flat([carry - 3n, carry + 2n]));
+      const apart = flat([carry + 1n, carry + 2n, carry - 3n, carry - 1n]);
+      expect(Array.from(normalizeV6(apart, () => 'test'))).toEqual(
+        flat([carry - 3n, carry - 1n, carry + 1n, carry + 2n]),
+      );
+    }
+  });
+
   it('complements the empty set to everything and everything to nothing', () => {
     expect(Array.from(complementV6(new Uint32Array(0)))).toEqual(flat([0n, V6_MAX]));
     expect(Array.from(complementV6(Uint32Array.from(flat([0n, V6_MAX]))))).toEqual([]);

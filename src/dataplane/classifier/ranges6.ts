@@ -43,10 +43,12 @@ function predecessor6(a: ArrayLike<number>, i: number, out: Uint32Array, o: numb
 
 /** Whether b[j..] is a[i..] + 1. */
 function isSuccessor6(a: ArrayLike<number>, i: number, b: ArrayLike<number>, j: number): boolean {
-  if (isMax6(a, i)) return false;
-  const next = new Uint32Array(4);
-  successor6(a, i, next, 0);
-  return compare6(next, 0, b, j) === 0;
+  let w = 3;
+  // a's trailing all-ones words carry into zeros
+  for (; w >= 0 && a[i + w] === MAX; w--) if (b[j + w] !== 0) return false;
+  if (w < 0 || b[j + w] !== a[i + w]! + 1) return false;
+  for (w--; w >= 0; w--) if (b[j + w] !== a[i + w]) return false;
+  return true;
 }
 
 /** Validates v6 ranges (8 words per range) and returns them sorted and merged. */
