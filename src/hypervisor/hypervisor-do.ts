@@ -13,10 +13,10 @@ import {
   type PacketBatch,
 } from '../dataplane/codec/index.js';
 import {
-  candidateState,
   DataPlane,
   flowImpact,
   flowLogImpact,
+  impactState,
   type FlowImpact,
   type FlowLogFilter,
   type FlowLogImpact,
@@ -385,7 +385,13 @@ export class HypervisorDO extends DurableObject<Env> {
    * change; nothing is installed, cut or written.
    */
   async impactOf(candidate: CompiledRuleSet, sampleLimit = 100): Promise<HypervisorImpact> {
-    const next = candidateState(candidate);
+    const page = this.#flowLog.read(
+      { tenant: candidate.tenant },
+      this.#plane.flowLogNames,
+      undefined,
+      IMPACT_FLOW_LOG_ENTRIES,
+    );
+    const next = impactState(candidate, this.#plane.conntrack, page.entries);
     const current = this.#plane.tenantState(candidate.tenant);
     const flows = flowImpact(
       this.#plane.conntrack,
@@ -393,12 +399,6 @@ export class HypervisorDO extends DurableObject<Env> {
       next,
       (w) => this.#plane.ruleRef(w),
       sampleLimit,
-    );
-    const page = this.#flowLog.read(
-      { tenant: candidate.tenant },
-      this.#plane.flowLogNames,
-      undefined,
-      IMPACT_FLOW_LOG_ENTRIES,
     );
     return {
       hypervisor: candidate.hypervisor,

@@ -1,5 +1,6 @@
 import type { CompiledRuleSet } from '../../compiler/types.js';
 import { formatIPv4, formatIPv6, parseIP } from '../../net/ip.js';
+import { TouchedAddresses } from '../classifier/touched-addresses.js';
 import { ACTION } from '../codec/index.js';
 import { FLOW_STATE_NAMES, type ConntrackTable, type FlowInfo } from '../conntrack/index.js';
 import type { FlowLogEntry } from './flow-log.js';
@@ -56,6 +57,49 @@ export interface FlowLogImpact {
 /** A candidate rule set in the form the packet path reads, with handles and labels of its own. */
 export function candidateState(rs: CompiledRuleSet): TenantState {
   return buildTenantState(rs, new RuleHandles(), new VnicLabels());
+}
+
+/**
+ * candidateState for judging only the tenant's tracked flows in `conntrack` and these flow-log entries
+ * (flowImpact, flowLogImpact): its rules' sources and destinations are cut down to the ones those carry,
+ * which decides each of them as the full rules do while the classifier has a fraction of the boundaries
+ * to build. Any other packet may be decided otherwise.
+ */
+export function impactState(
+  rs: CompiledRuleSet,
+  conntrack: ConntrackTable,
+  entries: readonly FlowLogEntry[],
+): TenantState {
+  // sources and destinations apart: a vNIC's flows mostly start at its own few addresses
+  const src = new TouchedAddresses();
+  const dst = new TouchedAddresses();
+  const handles = new Set<number>();
+  for (const v of rs.vnics) handles.add(v.handle >>> 0);
+  conntrack.forEach((ref, handle) => {
+    if (!handles.has(handle)) return;
+    const flow = conntrack.describe(ref);
+    if (flow.family === 4) {
+      src.add4(flow.src[0]!);
+      dst.add4(flow.dst[0]!);
+    } else {
+      src.add6(flow.src, 0);
+      dst.add6(flow.dst, 0);
+    }
+  });
+  for (const e of entries) {
+    if (e.tenant !== rs.tenant) continue;
+    const s = parseIP(e.src);
+    const d = parseIP(e.dst);
+    if (s?.family === 4 && d?.family === 4) {
+      src.add4(s.v4);
+      dst.add4(d.v4);
+    } else if (s?.family === 6 && d?.family === 6) {
+      src.add6(s.v6, 0);
+      dst.add6(d.v6, 0);
+    }
+  }
+  const rules = rs.rules.map((r) => ({ ...r, src: src.restrict(r.src), dst: dst.restrict(r.dst) }));
+  return candidateState({ ...rs, rules });
 }
 
 /**

@@ -168,6 +168,8 @@ export class RuleList {
 export class RuleListCache {
   readonly #rules: readonly CompiledRule[];
   readonly #byContent = new Map<string, RuleList>();
+  /** the compiler hands every vNIC with the same list one array: skip joining it again for each */
+  readonly #byArray = new Map<readonly number[], RuleList>();
   readonly #shared: SharedClassifier;
 
   constructor(rules: readonly CompiledRule[]) {
@@ -180,6 +182,8 @@ export class RuleListCache {
   }
 
   listOf(indices: readonly number[]): RuleList {
+    const same = this.#byArray.get(indices);
+    if (same) return same;
     const key = indices.join(',');
     let list = this.#byContent.get(key);
     if (!list) {
@@ -191,6 +195,7 @@ export class RuleListCache {
       list = new RuleList(indices.slice(), this.#rules, this.#shared);
       this.#byContent.set(key, list);
     }
+    this.#byArray.set(indices, list);
     return list;
   }
 }
