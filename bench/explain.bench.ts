@@ -204,6 +204,7 @@ function impactFigures() {
       vnicHandles: handles,
       resolved: candidateResolved,
       cache: candidateCache,
+      hash: false,
     }),
   );
   const compileMs = ms(t0);

@@ -77,7 +77,7 @@ export async function dryRunImpact(
     const resolved = resolveGroups(next.workloads, next.groups);
     const cache = compileCache(next, resolved);
     candidates = hypervisors.map((hypervisor) =>
-      compileRuleSet({ state: next, hypervisor, vnicHandles: handles, resolved, cache }),
+      compileRuleSet({ state: next, hypervisor, vnicHandles: handles, resolved, cache, hash: false }),
     );
   } catch (err) {
     if (err instanceof PolicyError) throw unprocessable(err.code, err.message, err.details);

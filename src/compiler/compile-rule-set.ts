@@ -7,7 +7,7 @@ import { stableHash } from './content-hash.js';
 import { PeerMatches } from './peer-matches.js';
 import { policiesInEvaluationOrder } from './rule-order.js';
 import { ServiceMatches } from './service-matches.js';
-import { SharedLists } from './shared-lists.js';
+import { assignRuleLists, type EmittedRule } from './vnic-rule-lists.js';
 import type { AddressMatch, CompiledRule, CompiledRuleSet, CompiledVnic, ServiceMatch } from './types.js';
 
 export interface CompileInput {
@@ -19,6 +19,11 @@ export interface CompileInput {
   resolved?: ReadonlyMap<string, ResolvedGroup>;
   /** address and service matches shared by the compiles of one tenant state for several hypervisors */
   cache?: CompileCache;
+  /**
+   * false for a candidate that is only judged and never installed (a dry run's): the content hash, which
+   * tells installs apart, is a third of a large compile and is left empty.
+   */
+  hash?: boolean;
 }
 
 export interface CompileCache {
@@ -46,6 +51,7 @@ export function compileRuleSet(input: CompileInput): CompiledRuleSet {
   const scopes = new AppliedToScopes(groups, vnics);
   const { peers, services } = input.cache ?? compileCache(state, groups);
   const rules: CompiledRule[] = [];
+  const emitted: EmittedRule[] = [];
 
   for (const policy of policiesInEvaluationOrder(state.policies)) {
     for (const rule of policy.rules) {
@@ -64,19 +70,11 @@ export function compileRuleSet(input: CompileInput): CompiledRuleSet {
         return { targets, rule: compileRule(policy, rule, src, dst, serviceMatches) };
       });
       if (!compiled) continue;
-      const index = rules.push(compiled.rule) - 1;
-      for (const v of compiled.targets) {
-        if (rule.direction !== 'in') vnics[v]!.out.push(index);
-        if (rule.direction !== 'out') vnics[v]!.in.push(index);
-      }
+      rules.push(compiled.rule);
+      emitted.push({ targets: compiled.targets, direction: rule.direction });
     }
   }
-
-  const lists = new SharedLists();
-  for (const v of vnics) {
-    v.out = lists.intern(v.out);
-    v.in = lists.intern(v.in);
-  }
+  assignRuleLists(vnics, emitted);
 
   const content = {
     tenant: state.tenant,
@@ -88,7 +86,7 @@ export function compileRuleSet(input: CompileInput): CompiledRuleSet {
     rules,
     vnics,
   };
-  return { ...content, revision: state.revision, hash: stableHash(content) };
+  return { ...content, revision: state.revision, hash: input.hash === false ? '' : stableHash(content) };
 }
 
 function compileRule(

@@ -321,3 +321,54 @@ describe('compileRuleSet at scale', () => {
     for (const v of set.vnics) expect(v.in.includes(everywhere) || v.out.includes(everywhere)).toBe(true);
   });
 });
+
+describe('per-vNIC rule lists', () => {
+  it('equal, for every vNIC, the rules whose appliedTo selects it, in order and by direction', () => {
+    let seed = 7;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8;
+    const tags = ['a', 'b', 'c', 'd'];
+    const workloads = Array.from({ length: 24 }, (_, i) =>
+      workload(
+        `w${i}`,
+        'hv-1',
+        [`10.1.0.${i + 1}`],
+        tags.filter(() => next() % 2 === 0),
+      ),
+    );
+    const groups = tags.map((t) => group(`g-${t}`, { field: 'tag', op: 'equals', value: t }));
+    const directions = ['in', 'out', 'inout'] as const;
+    const pick = () => groups.filter(() => next() % 3 === 0).map((g) => g.id);
+    const policies = [0, 1, 2].map((p) =>
+      policy(
+        `p${p}`,
+        'application',
+        p,
+        Array.from({ length: 40 }, (_, r) =>
+          rule(`r${r}`, {
+            appliedTo: pick(),
+            direction: directions[next() % 3]!,
+            disabled: next() % 10 === 0,
+          }),
+        ),
+        { appliedTo: p === 1 ? ['g-a'] : [] },
+      ),
+    );
+    const state = tenant(policies, { workloads, groups });
+    const handles = new Map(workloads.map((w, i) => [`${w.id}-eth0`, i + 1]));
+    const rs = compileRuleSet({ state, hypervisor: 'hv-1', vnicHandles: handles });
+    const resolved = resolveGroups(state.workloads, state.groups);
+    for (const vnic of rs.vnics) {
+      const expected = { out: [] as number[], in: [] as number[] };
+      rs.rules.forEach((compiled, i) => {
+        const p = policies.find((x) => x.id === compiled.policy)!;
+        const r = p.rules.find((x) => x.id === compiled.id)!;
+        const scope = r.appliedTo.length > 0 ? r.appliedTo : p.appliedTo;
+        if (scope.length > 0 && !scope.some((g) => resolved.get(g)!.vnics.includes(vnic.id))) return;
+        if (r.direction !== 'in') expected.out.push(i);
+        if (r.direction !== 'out') expected.in.push(i);
+      });
+      expect({ vnic: vnic.id, out: vnic.out, in: vnic.in }).toEqual({ vnic: vnic.id, ...expected });
+    }
+    expect(new Set(rs.vnics.map((v) => v.out)).size).toBeLessThan(rs.vnics.length);
+  });
+});
