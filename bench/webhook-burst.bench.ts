@@ -185,7 +185,9 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
     };
 
     const burstRun = await measure(TENANT, CONCURRENCY);
-    const serialRun = await measure(`${TENANT}-serial`, 1);
+    // BENCH_BURST_SERIAL=0 skips the baseline while iterating on the burst alone
+    const serialRun =
+      process.env.BENCH_BURST_SERIAL === '0' ? undefined : await measure(`${TENANT}-serial`, 1);
 
     const figures = (prefix: string, m: typeof burstRun) => {
       const { b, realize, workloads } = m;
@@ -215,7 +217,7 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
       hypervisors: HYPERVISORS,
       bodyBytes,
       ...figures('burst', burstRun),
-      ...figures('serial', serialRun),
+      ...(serialRun ? figures('serial', serialRun) : {}),
       apiErrors: client.failures.length,
     };
   } finally {
