@@ -53,8 +53,8 @@ async function dedupKeyOf(c: Context<AppEnv>, kind: string, body: Uint8Array, te
 /** A signed delivery: verified over its raw bytes, then recorded and applied at most once. */
 export async function receiveDelivery(c: Context<AppEnv>, t: string, kind: string) {
   const db = c.get('db');
-  const body = new Uint8Array(await c.req.arrayBuffer());
-  const source = await getWebhookSource(db, t, kind);
+  const [bytes, source] = await Promise.all([c.req.arrayBuffer(), getWebhookSource(db, t, kind)]);
+  const body = new Uint8Array(bytes);
   if (!source?.enabled || !(await verified(c, kind, body, source))) throw unsignedDelivery();
   let text: string;
   try {

@@ -15,6 +15,10 @@ const MAX_BATCH = 64;
  */
 const LINGER_QUIET_MS = 10;
 const LINGER_MAX_MS = 40;
+/** how long a burst's number of senders is remembered after the last time that many were in */
+const SENDERS_MEMORY_MS = 2_000;
+const REALIZE_IDLE_MS = 300;
+const REALIZE_MAX_DEFER_MS = 2_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Waiting {
@@ -41,9 +45,16 @@ export class DeliveryQueueDO extends DurableObject<Env> {
   #epoch = 0;
   /** dedup keys this writer recorded (not rejected), with the epoch of the batch that did */
   readonly #recorded = new Map<string, number>();
-  #lastAnswered = 0;
-  #realizing: Promise<void> | null = null;
+  #inBatch = 0;
+  /** how many deliveries were in this writer at once lately: the senders a burst has */
+  #senders = 0;
+  #sendersAt = 0;
+  #lookups: { key: string; resolve: (seen: boolean) => void; reject: (err: unknown) => void }[] = [];
+  #lookingUp = false;
   #toRealize = 0;
+  #deferredSince = 0;
+  #realizeTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastApplyMs = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -52,24 +63,59 @@ export class DeliveryQueueDO extends DurableObject<Env> {
 
   submit(job: NetboxJob): Promise<JobAnswer> {
     // the dedup read runs while the job waits for its batch
-    const seen = seenDeliveries(this.#db, job.tenant, 'netbox', [job.dedupKey]).then((s) =>
-      s.has(job.dedupKey),
-    );
+    const seen = this.#inD1(job.tenant, job.dedupKey);
     seen.catch(() => undefined); // awaited by the batch; a batch that fails first must not leave it unhandled
     return new Promise((resolve, reject) => {
       this.#waiting.push({ job, seen, epoch: this.#epoch, resolve, reject });
+      const now = this.#waiting.length + this.#inBatch;
+      if (now >= this.#senders || Date.now() - this.#sendersAt > SENDERS_MEMORY_MS) {
+        this.#senders = now;
+        this.#sendersAt = Date.now();
+      }
       if (!this.#draining) void this.#drain();
     });
   }
 
+  /** Whether D1 holds the key, read with the keys of the jobs that arrive meanwhile: one read at a time. */
+  #inD1(tenant: string, key: string): Promise<boolean> {
+    const out = new Promise<boolean>((resolve, reject) => this.#lookups.push({ key, resolve, reject }));
+    if (!this.#lookingUp) void this.#lookUp(tenant);
+    return out;
+  }
+
+  async #lookUp(tenant: string): Promise<void> {
+    this.#lookingUp = true;
+    try {
+      while (this.#lookups.length > 0) {
+        const part = this.#lookups.splice(0, MAX_BATCH);
+        try {
+          const seen = await seenDeliveries(
+            this.#db,
+            tenant,
+            'netbox',
+            part.map((l) => l.key),
+          );
+          for (const l of part) l.resolve(seen.has(l.key));
+        } catch (err) {
+          for (const l of part) l.reject(err);
+        }
+      }
+    } finally {
+      this.#lookingUp = false;
+    }
+  }
+
+  /**
+   * Waiting for a sender costs those already waiting; not waiting costs it a whole batch more: so a batch
+   * waits at most about as long as the last one took (a loaded machine spreads arrivals out as much).
+   */
   async #linger(): Promise<void> {
     const started = Date.now();
+    const max = Math.max(LINGER_MAX_MS, this.#lastApplyMs);
+    const quiet = Math.max(LINGER_QUIET_MS, this.#lastApplyMs / 2);
     let seen = this.#waiting.length;
-    while (
-      seen < Math.min(MAX_BATCH, this.#lastAnswered || MAX_BATCH) &&
-      Date.now() - started < LINGER_MAX_MS
-    ) {
-      await sleep(LINGER_QUIET_MS);
+    while (seen < Math.min(MAX_BATCH, this.#senders) && Date.now() - started < max) {
+      await sleep(quiet);
       if (this.#waiting.length === seen) return;
       seen = this.#waiting.length;
     }
@@ -88,30 +134,47 @@ export class DeliveryQueueDO extends DurableObject<Env> {
     );
   }
 
-  /** Realization coalesces: one request at a time, for the newest revision committed meanwhile. */
-  #realize(tenant: string, revision: number): void {
+  /**
+   * Realization coalesces across batches (SPEC §7: a burst is realized once where it can be): asked for
+   * once the writer has had nothing to apply for REALIZE_IDLE_MS, or REALIZE_MAX_DEFER_MS after the first
+   * revision not yet asked for, so that a stream that never pauses is still realized as it goes.
+   */
+  #realizeLater(tenant: string, revision: number): void {
+    if (this.#toRealize === 0) this.#deferredSince = Date.now();
     this.#toRealize = Math.max(this.#toRealize, revision);
-    if (this.#realizing) return;
-    this.#realizing = (async () => {
-      for (let asked = 0; asked < this.#toRealize;) {
-        asked = this.#toRealize;
-        try {
-          await realizerOf(this.env, tenant).request(tenant, asked, false);
-        } catch (err) {
-          console.error('realization failed', err instanceof Error ? err.message : String(err));
-        }
-      }
-    })().finally(() => (this.#realizing = null));
+    if (Date.now() - this.#deferredSince >= REALIZE_MAX_DEFER_MS) this.#askRealizer(tenant);
+  }
+
+  #realizeWhenIdle(tenant: string): void {
+    clearTimeout(this.#realizeTimer);
+    this.#realizeTimer = setTimeout(() => {
+      if (!this.#draining) this.#askRealizer(tenant);
+    }, REALIZE_IDLE_MS);
+  }
+
+  #askRealizer(tenant: string): void {
+    clearTimeout(this.#realizeTimer);
+    const revision = this.#toRealize;
+    if (revision === 0) return;
+    this.#toRealize = 0;
+    realizerOf(this.env, tenant)
+      .request(tenant, revision, false)
+      .catch((err: unknown) =>
+        console.error('realization failed', err instanceof Error ? err.message : String(err)),
+      );
   }
 
   async #drain(): Promise<void> {
     this.#draining = true;
+    let tenant: string | null = null;
     try {
       while (this.#waiting.length > 0) {
         await this.#linger();
         const batch = this.#waiting.splice(0, MAX_BATCH);
-        const tenant = batch[0]!.job.tenant;
+        this.#inBatch = batch.length;
+        tenant = batch[0]!.job.tenant;
         this.#index ??= new NetboxIndex(this.#db, tenant);
+        const began = Date.now();
         try {
           const seen = await this.#seenBefore(batch);
           const out = await applyNetboxBatch(
@@ -126,18 +189,20 @@ export class DeliveryQueueDO extends DurableObject<Env> {
             if (a.kind !== 'rejected' && a.kind !== 'failed')
               this.#recorded.set(batch[i]!.job.dedupKey, this.#epoch);
           });
-          if (out.revision !== null) this.#realize(tenant, out.revision);
+          if (out.revision !== null) this.#realizeLater(tenant, out.revision);
           batch.forEach((w, i) => w.resolve(out.answers[i]!));
         } catch (err) {
           // what was written is unknown: read the index again rather than trust it
           this.#index.invalidate();
           for (const w of batch) w.reject(err);
         }
-        this.#lastAnswered = batch.length;
+        this.#lastApplyMs = Date.now() - began;
+        this.#inBatch = 0;
         this.#prune();
       }
     } finally {
       this.#draining = false;
+      if (tenant !== null) this.#realizeWhenIdle(tenant);
     }
   }
 }
