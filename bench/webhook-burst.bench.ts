@@ -83,6 +83,7 @@ async function burst(
   const failures: string[] = [];
   const url = `${client.base}/v1/webhooks/${tenant}/netbox`;
   const t0 = performance.now();
+  if (process.env.BENCH_MARK) console.error(`MARK start ${Date.now()}`);
   await pool(bodies.length, concurrency, async (i) => {
     const s0 = performance.now();
     let status = 0;
@@ -111,6 +112,7 @@ async function burst(
     statuses[status] = (statuses[status] ?? 0) + 1;
     outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
   });
+  if (process.env.BENCH_MARK) console.error(`MARK end ${Date.now()}`);
   latencies.sort((a, b) => a - b);
   return { ms: performance.now() - t0, statuses, outcomes, latencies, failures };
 }

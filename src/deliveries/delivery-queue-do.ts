@@ -17,8 +17,8 @@ const LINGER_QUIET_MS = 10;
 const LINGER_MAX_MS = 40;
 /** how long a burst's number of senders is remembered after the last time that many were in */
 const SENDERS_MEMORY_MS = 2_000;
-const REALIZE_IDLE_MS = 300;
-const REALIZE_MAX_DEFER_MS = 2_000;
+const REALIZE_IDLE_MS = 500;
+const REALIZE_MAX_DEFER_MS = 5_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Waiting {
