@@ -186,7 +186,7 @@ export class DeliveryQueueDO extends DurableObject<Env> {
           );
           this.#epoch++;
           out.answers.forEach((a, i) => {
-            if (a.kind !== 'rejected' && a.kind !== 'failed')
+            if (a.kind === 'done' || a.kind === 'duplicate')
               this.#recorded.set(batch[i]!.job.dedupKey, this.#epoch);
           });
           if (out.revision !== null) this.#realizeLater(tenant, out.revision);

@@ -10,12 +10,14 @@ import {
 import { netboxHostOf, netboxWorkload, netboxWorkloadId } from '../inventory/netbox/netbox-workload.js';
 import { canonicalJson } from '../policy/canonical-json.js';
 import type { Workload } from '../policy/types.js';
+import { verifyNetboxSignature } from '../inventory/signatures/netbox-signature.js';
 import type { Db } from '../store/db.js';
 import { guardViolationOf } from '../store/guard-violation.js';
 import { commitTenantChange, RevisionConflict, type AuditEntry, type Statement } from '../store/mutation.js';
 import { putNetboxObjectStatements, type NetboxObject } from '../store/netbox-objects.js';
 import { TenantMissing } from '../store/tenant-transaction.js';
 import { recordDeliveriesStatements, type DeliveryRecord } from '../store/webhook-deliveries.js';
+import type { WebhookSource } from '../store/webhook-sources.js';
 import { deleteWorkloadStatements, putWorkloadStatements } from '../store/workloads.js';
 import { startMove, type Move } from './moves.js';
 import type { NetboxIndex } from './netbox-index.js';
@@ -35,9 +37,13 @@ type Planned =
   | { kind: 'applied'; reason: string; moves: Move[] }
   | { kind: 'stale' | 'ignored'; reason: string }
   | { kind: 'duplicate' }
-  | { kind: 'rejected'; error: DeliveryRejected };
+  | { kind: 'rejected'; error: DeliveryRejected }
+  | { kind: 'unsigned' };
 
-const hypervisorFor = (ov: NetboxOverlay, job: NetboxJob, host: string | null, vm: number) =>
+/** A job with the host map it is placed by. */
+type Placed = NetboxJob & { hypervisors: Record<string, string> };
+
+const hypervisorFor = (ov: NetboxOverlay, job: Placed, host: string | null, vm: number) =>
   placeHost(job.hypervisors, host, vm, (id) => ov.hypervisorExists(id));
 
 function assertStorable(w: Workload): void {
@@ -57,7 +63,7 @@ async function vmsAffected(ov: NetboxOverlay, d: NetboxDelivery, before: NetboxO
 }
 
 /** Recomputes the workload of one VM from what the overlay holds; whether it changed. */
-async function recompute(ov: NetboxOverlay, job: NetboxJob, vm: number, vms: number[], moves: Move[]) {
+async function recompute(ov: NetboxOverlay, job: Placed, vm: number, vms: number[], moves: Move[]) {
   const stored = await ov.object(NETBOX_VM, vm);
   const live = stored && !stored.deleted ? stored : null;
   const interfaces = live ? await ov.children(NETBOX_VM, vm) : [];
@@ -90,7 +96,7 @@ async function recompute(ov: NetboxOverlay, job: NetboxJob, vm: number, vms: num
  * object is stored as received, then every workload it touches is recomputed from what is stored, so
  * deliveries converge whatever order they come in.
  */
-async function planOne(ov: NetboxOverlay, job: NetboxJob, seen: Set<string>): Promise<Planned> {
+async function planOne(ov: NetboxOverlay, job: Placed, seen: Set<string>): Promise<Planned> {
   const d = job.delivery;
   if (seen.has(job.dedupKey)) return { kind: 'duplicate' };
   if (!INVENTORY.has(d.objectType)) {
@@ -126,7 +132,7 @@ async function planOne(ov: NetboxOverlay, job: NetboxJob, seen: Set<string>): Pr
 }
 
 /** The hypervisors the batch's VMs name, so that placing them reads memory. */
-function hostsOf(jobs: readonly NetboxJob[]): string[] {
+function hostsOf(jobs: readonly Placed[]): string[] {
   return jobs.flatMap((j) => {
     if (j.delivery.objectType !== NETBOX_VM) return [];
     const host = netboxHostOf(j.delivery);
@@ -150,15 +156,18 @@ function changeStatements(db: Db, tenant: string, ov: NetboxOverlay) {
 async function planBatch(
   db: Db,
   tenant: string,
-  jobs: readonly NetboxJob[],
+  all: readonly Placed[],
+  signed: readonly boolean[],
   index: NetboxIndex,
   seenBefore: ReadonlySet<string>,
 ) {
+  const jobs = all.filter((_, i) => signed[i]);
   const ov = new NetboxOverlay(db, tenant, index);
   await Promise.all([ov.prefetch(jobs.map((j) => j.delivery)), ov.prefetchHypervisors(hostsOf(jobs))]);
   const seen = new Set(seenBefore);
   const planned: Planned[] = [];
-  for (const job of jobs) planned.push(await planOne(ov, job, seen));
+  for (const [i, job] of all.entries())
+    planned.push(signed[i] ? await planOne(ov, job, seen) : { kind: 'unsigned' });
   return { planned, ov, ...changeStatements(db, tenant, ov) };
 }
 
@@ -196,7 +205,9 @@ function outcomesOf(
   const answers: JobAnswer[] = [];
   for (const [i, p] of planned.entries()) {
     const job = jobs[i]!;
-    if (p.kind === 'duplicate') {
+    if (p.kind === 'unsigned') {
+      answers.push({ kind: 'unsigned' });
+    } else if (p.kind === 'duplicate') {
       const reason = 'seen before; not applied again';
       records.push(recordOf(job, 'duplicate', reason, revision));
       answers.push({ kind: 'duplicate', reason, revision });
@@ -220,6 +231,13 @@ export interface BatchOutcome {
   answers: JobAnswer[];
   /** the revision the batch committed, to be realized; null when it changed no workload */
   revision: number | null;
+}
+
+/** A delivery the Worker handed over unverified is verified against the source the writer holds. */
+async function signedBy(source: WebhookSource | null, job: NetboxJob): Promise<boolean> {
+  if (!job.signed) return true;
+  if (!source?.enabled) return false;
+  return verifyNetboxSignature(job.signed.bytes, job.signed.signature, source.secrets);
 }
 
 const failedAll = (jobs: readonly NetboxJob[], code: 'tenant-busy' | 'tenant-missing', message: string) => ({
@@ -247,10 +265,19 @@ export async function applyNetboxBatch(
     try {
       await index.ready();
     } catch (err) {
-      if (err instanceof TenantMissing) return failedAll(jobs, 'tenant-missing', err.message);
-      throw err;
+      if (!(err instanceof TenantMissing)) throw err;
+      // no tenant, no source: a delivery not verified yet gets the 401 of every authentication failure
+      const answers = jobs.map((j): JobAnswer =>
+        j.signed ? { kind: 'unsigned' } : { kind: 'failed', code: 'tenant-missing', message: err.message },
+      );
+      return { answers, revision: null };
     }
-    const p = await planBatch(db, tenant, jobs, index, seenBefore);
+    const source = index.source;
+    const signed = await Promise.all(jobs.map((j) => signedBy(source, j)));
+    // a secret added since the index was read: read it again before answering 401
+    if (signed.includes(false) && !index.checked && !(await index.confirm())) continue;
+    const placed = jobs.map((j) => ({ ...j, hypervisors: j.hypervisors ?? source?.hypervisors ?? {} }));
+    const p = await planBatch(db, tenant, placed, signed, index, seenBefore);
     const moving = p.planned.some((x) => x.kind === 'applied' && x.moves.length > 0);
     const objects = p.ov.changedObjects();
     const objectStatements = putNetboxObjectStatements(db, tenant, objects);

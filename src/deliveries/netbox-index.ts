@@ -4,6 +4,7 @@ import type { Db } from '../store/db.js';
 import { netboxKeys, tenantStamp, type TenantStamp } from '../store/netbox-keys.js';
 import type { NetboxObject } from '../store/netbox-objects.js';
 import { TenantMissing } from '../store/tenant-transaction.js';
+import type { WebhookSource } from '../store/webhook-sources.js';
 
 /** After this long without a commit of its own the index asks D1 whether the tenant moved before it is used. */
 const TRUST_MS = 1_000;
@@ -31,6 +32,7 @@ export interface KnownAbsent {
  */
 export class NetboxIndex implements KnownAbsent {
   #stamp: TenantStamp | null = null;
+  #source: WebhookSource | null = null;
   #checkedAt = 0;
   #objects = new Set<string>();
   #parents = new Set<string>();
@@ -42,6 +44,11 @@ export class NetboxIndex implements KnownAbsent {
     private readonly db: Db,
     private readonly tenant: string,
   ) {}
+
+  /** The tenant's NetBox source at that revision. */
+  get source(): WebhookSource | null {
+    return this.#source;
+  }
 
   /** The revision the next commit must be conditional on. */
   get revision(): number {
@@ -63,6 +70,7 @@ export class NetboxIndex implements KnownAbsent {
     for (const o of keys.objects) this.#addObject(o);
     this.#workloads = new Set(keys.workloads);
     this.#vnics = new Set(keys.vnics);
+    this.#source = keys.source;
     this.#stamp = keys.stamp;
     this.#checkedAt = Date.now();
     this.checked = true;

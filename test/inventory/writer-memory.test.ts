@@ -79,4 +79,24 @@ describe('the NetBox writer and writes it did not make', () => {
     expect(w.name).toBe('vm-730');
     expect(w.vnics).toEqual([expect.objectContaining({ id: 'netbox-if-7300', ips: ['10.73.0.5'] })]);
   });
+
+  it('checks signatures against the source as it is now: a rotation applies at once', async () => {
+    const t = 'wh-mem-rotate';
+    const editor = await netboxTenant(t);
+    expect((await postNetbox(t, vmBody('created', 740), SECRET)).body.outcome).toBe('applied');
+    const next = 'writer-memory-secret-20';
+    await ok(
+      call('PUT', `/v1/tenants/${t}/webhooks/netbox`, {
+        token: editor,
+        body: { secrets: [next], hypervisors: { 'esx-03.fra1.example.net': 'hv-m1' } },
+      }),
+    );
+    const old = await postNetbox(t, vmBody('created', 741), SECRET);
+    expect(old.status).toBe(401);
+    expect((await postNetbox(t, vmBody('created', 742), next)).body.outcome).toBe('applied');
+    expect((await call('GET', `/v1/tenants/${t}/workloads/netbox-vm-741`, { token: editor })).status).toBe(
+      404,
+    );
+    expect((await postNetbox('wh-mem-nobody', vmBody('created', 743), SECRET)).status).toBe(401);
+  });
 });
