@@ -10,13 +10,14 @@ import type { JobAnswer, NetboxJob } from './types.js';
 const MAX_BATCH = 64;
 /**
  * A burst's senders answer and send again together, so their next deliveries arrive a few ms apart: a
- * batch waits while they keep coming (as Kafka's linger.ms), at most LINGER_MAX_MS, and not at all once
- * as many are waiting as the last batch answered (those are the senders that were waiting for it).
+ * batch waits while they keep coming (as Kafka's linger.ms) until as many wait as the burst has senders;
+ * at least these floors, longer when batches take longer (see #linger).
  */
 const LINGER_QUIET_MS = 10;
 const LINGER_MAX_MS = 40;
 /** how long a burst's number of senders is remembered after the last time that many were in */
 const SENDERS_MEMORY_MS = 2_000;
+/** see #realizeLater */
 const REALIZE_IDLE_MS = 500;
 const REALIZE_MAX_DEFER_MS = 5_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -35,7 +36,7 @@ interface Waiting {
  * One tenant's NetBox writer: deliveries that arrive while a batch commits wait and go together in the
  * next one (arrival order kept), so a burst costs a few D1 batches and realizations instead of one each,
  * and deliveries of one tenant never race each other. It is the only writer of the tenant's NetBox
- * objects and NetBox deliveries log, which is what lets it remember what D1 holds of them.
+ * objects and of the NetBox deliveries that count as seen, which is what lets it remember what D1 holds.
  */
 export class DeliveryQueueDO extends DurableObject<Env> {
   readonly #db: Db;
