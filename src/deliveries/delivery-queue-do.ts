@@ -13,7 +13,7 @@ const MAX_BATCH = 64;
  * batch waits while they keep coming (as Kafka's linger.ms) until as many wait as the burst has senders;
  * at least these floors, longer when batches take longer (see #linger).
  */
-const LINGER_QUIET_MS = 10;
+const LINGER_POLL_MS = 5;
 const LINGER_MAX_MS = 40;
 /** how long a burst's number of senders is remembered after the last time that many were in */
 const SENDERS_MEMORY_MS = 2_000;
@@ -108,18 +108,14 @@ export class DeliveryQueueDO extends DurableObject<Env> {
 
   /**
    * Waiting for a sender costs those already waiting; not waiting costs it a whole batch more: so a batch
-   * waits at most about as long as the last one took (a loaded machine spreads arrivals out as much).
+   * waits at most about as long as the last one took (a loaded machine spreads arrivals out as much),
+   * and not at all for senders it has not seen lately.
    */
   async #linger(): Promise<void> {
     const started = Date.now();
     const max = Math.max(LINGER_MAX_MS, this.#lastApplyMs);
-    const quiet = Math.max(LINGER_QUIET_MS, this.#lastApplyMs / 2);
-    let seen = this.#waiting.length;
-    while (seen < Math.min(MAX_BATCH, this.#senders) && Date.now() - started < max) {
-      await sleep(quiet);
-      if (this.#waiting.length === seen) return;
-      seen = this.#waiting.length;
-    }
+    while (this.#waiting.length < Math.min(MAX_BATCH, this.#senders) && Date.now() - started < max)
+      await sleep(LINGER_POLL_MS);
   }
 
   /** Keys recorded before every waiting job arrived are in D1 for their reads: only later ones are kept. */
