@@ -83,6 +83,7 @@ async function burst(
   const failures: string[] = [];
   const url = `${client.base}/v1/webhooks/${tenant}/netbox`;
   const t0 = performance.now();
+  if (process.env.BENCH_MARK) console.error(`MARK start ${Date.now()}`);
   await pool(bodies.length, concurrency, async (i) => {
     const s0 = performance.now();
     let status = 0;
@@ -111,6 +112,7 @@ async function burst(
     statuses[status] = (statuses[status] ?? 0) + 1;
     outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
   });
+  if (process.env.BENCH_MARK) console.error(`MARK end ${Date.now()}`);
   latencies.sort((a, b) => a - b);
   return { ms: performance.now() - t0, statuses, outcomes, latencies, failures };
 }
@@ -185,7 +187,9 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
     };
 
     const burstRun = await measure(TENANT, CONCURRENCY);
-    const serialRun = await measure(`${TENANT}-serial`, 1);
+    // BENCH_BURST_SERIAL=0 skips the baseline while iterating on the burst alone
+    const serialRun =
+      process.env.BENCH_BURST_SERIAL === '0' ? undefined : await measure(`${TENANT}-serial`, 1);
 
     const figures = (prefix: string, m: typeof burstRun) => {
       const { b, realize, workloads } = m;
@@ -215,7 +219,7 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
       hypervisors: HYPERVISORS,
       bodyBytes,
       ...figures('burst', burstRun),
-      ...figures('serial', serialRun),
+      ...(serialRun ? figures('serial', serialRun) : {}),
       apiErrors: client.failures.length,
     };
   } finally {

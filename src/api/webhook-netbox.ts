@@ -7,7 +7,7 @@ import { getHypervisor } from '../store/hypervisors.js';
 import { getTenant } from '../store/tenants.js';
 import type { WebhookSource } from '../store/webhook-sources.js';
 import type { AppEnv } from './context.js';
-import { ApiError, notFound, unprocessable } from './errors.js';
+import { ApiError, notFound, unprocessable, unsignedDelivery } from './errors.js';
 
 /** The hypervisor a host names, or a 422 that rejects the delivery. */
 export async function hypervisorFor(db: Db, source: WebhookSource, host: string | null, vm: number | string) {
@@ -28,19 +28,29 @@ export async function revisionOf(db: Db, t: string): Promise<number> {
   return (await getTenant(db, t))?.revision ?? 0;
 }
 
-/** Hands a verified NetBox delivery to the tenant's writer, which applies it with those beside it in its batch. */
+/**
+ * Hands a NetBox delivery to the tenant's writer, which applies it with those beside it in its batch:
+ * verified already (`source` given, a replay), or with its bytes and signature for the writer to verify
+ * against the source it holds, which saves the Worker a D1 read per delivery.
+ */
 export async function applyNetbox(
   c: Context<AppEnv>,
   t: string,
-  source: WebhookSource,
+  source: WebhookSource | null,
   d: NetboxDelivery,
-  job: { id: string; dedupKey: string; body: string; headers: Record<string, string> },
+  job: {
+    id: string;
+    dedupKey: string;
+    body: string;
+    headers: Record<string, string>;
+    signed?: { bytes: Uint8Array; signature: string | undefined };
+  },
 ) {
   const answer = await deliveryQueueOf(c.env, t).submit({
     tenant: t,
     ...job,
     delivery: d,
-    hypervisors: source.hypervisors,
+    hypervisors: source?.hypervisors ?? null,
   });
   switch (answer.kind) {
     case 'done':
@@ -59,5 +69,7 @@ export async function applyNetbox(
     case 'failed':
       if (answer.code === 'tenant-missing') throw notFound('tenant', t);
       throw new ApiError(429, 'tenant-busy', answer.message, { retryAfterSeconds: 1 });
+    case 'unsigned':
+      throw unsignedDelivery();
   }
 }

@@ -1,5 +1,5 @@
 import { WorkloadBody } from '../api/schemas/resources.js';
-import { realizerOf, type Env } from '../env.js';
+import type { Env } from '../env.js';
 import {
   NETBOX_ADDRESS,
   NETBOX_INTERFACE,
@@ -10,14 +10,17 @@ import {
 import { netboxHostOf, netboxWorkload, netboxWorkloadId } from '../inventory/netbox/netbox-workload.js';
 import { canonicalJson } from '../policy/canonical-json.js';
 import type { Workload } from '../policy/types.js';
+import { verifyNetboxSignature } from '../inventory/signatures/netbox-signature.js';
 import type { Db } from '../store/db.js';
-import { GuardViolation } from '../store/guard-violation.js';
-import type { AuditEntry, Statement } from '../store/mutation.js';
+import { guardViolationOf } from '../store/guard-violation.js';
+import { commitTenantChange, RevisionConflict, type AuditEntry, type Statement } from '../store/mutation.js';
 import { putNetboxObjectStatements, type NetboxObject } from '../store/netbox-objects.js';
-import { runTenantTransaction, TenantBusy, TenantMissing } from '../store/tenant-transaction.js';
-import { recordDeliveryStatement, seenDeliveries, type DeliveryRecord } from '../store/webhook-deliveries.js';
+import { TenantMissing } from '../store/tenant-transaction.js';
+import { recordDeliveriesStatements, type DeliveryRecord } from '../store/webhook-deliveries.js';
+import type { WebhookSource } from '../store/webhook-sources.js';
 import { deleteWorkloadStatements, putWorkloadStatements } from '../store/workloads.js';
 import { startMove, type Move } from './moves.js';
+import type { NetboxIndex } from './netbox-index.js';
 import { NetboxOverlay } from './netbox-overlay.js';
 import { DeliveryRejected, placeHost } from './place-host.js';
 import type { JobAnswer, NetboxJob } from './types.js';
@@ -25,14 +28,22 @@ import type { JobAnswer, NetboxJob } from './types.js';
 const INVENTORY = new Set([NETBOX_VM, NETBOX_INTERFACE, NETBOX_ADDRESS]);
 const ACTOR = 'webhook:netbox';
 const GUARD_RETRIES = 3;
+/** As runTenantTransaction: how long a batch keeps re-planning after other writers committed first. */
+const RETRY_BUDGET_MS = 20_000;
+const pause = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(400, 4 * 2 ** attempt)));
 
 type Planned =
   | { kind: 'applied'; reason: string; moves: Move[] }
   | { kind: 'stale' | 'ignored'; reason: string }
   | { kind: 'duplicate' }
-  | { kind: 'rejected'; error: DeliveryRejected };
+  | { kind: 'rejected'; error: DeliveryRejected }
+  | { kind: 'unsigned' };
 
-const hypervisorFor = (ov: NetboxOverlay, job: NetboxJob, host: string | null, vm: number) =>
+/** A job with the host map it is placed by. */
+type Placed = NetboxJob & { hypervisors: Record<string, string> };
+
+const hypervisorFor = (ov: NetboxOverlay, job: Placed, host: string | null, vm: number) =>
   placeHost(job.hypervisors, host, vm, (id) => ov.hypervisorExists(id));
 
 function assertStorable(w: Workload): void {
@@ -52,7 +63,7 @@ async function vmsAffected(ov: NetboxOverlay, d: NetboxDelivery, before: NetboxO
 }
 
 /** Recomputes the workload of one VM from what the overlay holds; whether it changed. */
-async function recompute(ov: NetboxOverlay, job: NetboxJob, vm: number, vms: number[], moves: Move[]) {
+async function recompute(ov: NetboxOverlay, job: Placed, vm: number, vms: number[], moves: Move[]) {
   const stored = await ov.object(NETBOX_VM, vm);
   const live = stored && !stored.deleted ? stored : null;
   const interfaces = live ? await ov.children(NETBOX_VM, vm) : [];
@@ -85,7 +96,7 @@ async function recompute(ov: NetboxOverlay, job: NetboxJob, vm: number, vms: num
  * object is stored as received, then every workload it touches is recomputed from what is stored, so
  * deliveries converge whatever order they come in.
  */
-async function planOne(ov: NetboxOverlay, job: NetboxJob, seen: Set<string>): Promise<Planned> {
+async function planOne(ov: NetboxOverlay, job: Placed, seen: Set<string>): Promise<Planned> {
   const d = job.delivery;
   if (seen.has(job.dedupKey)) return { kind: 'duplicate' };
   if (!INVENTORY.has(d.objectType)) {
@@ -121,7 +132,7 @@ async function planOne(ov: NetboxOverlay, job: NetboxJob, seen: Set<string>): Pr
 }
 
 /** The hypervisors the batch's VMs name, so that placing them reads memory. */
-function hostsOf(jobs: readonly NetboxJob[]): string[] {
+function hostsOf(jobs: readonly Placed[]): string[] {
   return jobs.flatMap((j) => {
     if (j.delivery.objectType !== NETBOX_VM) return [];
     const host = netboxHostOf(j.delivery);
@@ -141,41 +152,23 @@ function changeStatements(db: Db, tenant: string, ov: NetboxOverlay) {
   return { statements, audit };
 }
 
-/** Plans every job in order over one overlay and commits the lot as at most one revision. */
-async function commitBatch(
+/** Plans every job in arrival order over one overlay, which reads only what the index says D1 may hold. */
+async function planBatch(
   db: Db,
   tenant: string,
-  jobs: readonly NetboxJob[],
-  seenBefore: Promise<Set<string>>,
+  all: readonly Placed[],
+  signed: readonly boolean[],
+  index: NetboxIndex,
+  seenBefore: ReadonlySet<string>,
 ) {
-  let planned: Planned[] = [];
-  const out = await runTenantTransaction<Statement[]>(
-    db,
-    { tenant, expected: null, actor: ACTOR },
-    async () => {
-      const ov = new NetboxOverlay(db, tenant);
-      await Promise.all([ov.prefetch(jobs.map((j) => j.delivery)), ov.prefetchHypervisors(hostsOf(jobs))]);
-      const seen = new Set(await seenBefore);
-      planned = [];
-      for (const job of jobs) planned.push(await planOne(ov, job, seen));
-      const objects = putNetboxObjectStatements(db, tenant, ov.changedObjects());
-      const { statements, audit } = changeStatements(db, tenant, ov);
-      if (statements.length === 0) return { unchanged: objects };
-      return { result: [], statements: [...objects, ...statements], audit };
-    },
-  );
-  return { ...out, planned };
-}
-
-async function withGuardRetries<T>(run: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (err) {
-      // a hypervisor deleted after the plan looked: plan again, and the deliveries placed on it are rejected
-      if (!(err instanceof GuardViolation) || attempt >= GUARD_RETRIES) throw err;
-    }
-  }
+  const jobs = all.filter((_, i) => signed[i]);
+  const ov = new NetboxOverlay(db, tenant, index);
+  await Promise.all([ov.prefetch(jobs.map((j) => j.delivery)), ov.prefetchHypervisors(hostsOf(jobs))]);
+  const seen = new Set(seenBefore);
+  const planned: Planned[] = [];
+  for (const [i, job] of all.entries())
+    planned.push(signed[i] ? await planOne(ov, job, seen) : { kind: 'unsigned' });
+  return { planned, ov, ...changeStatements(db, tenant, ov) };
 }
 
 function recordOf(
@@ -200,65 +193,137 @@ function recordOf(
   } satisfies DeliveryRecord;
 }
 
-async function realize(env: Env, tenant: string, revision: number) {
-  try {
-    const state = await realizerOf(env, tenant).request(tenant, revision, false);
-    return state.realized >= revision ? 'realized' : state.unrealizable >= revision ? 'failed' : 'pending';
-  } catch (err) {
-    console.error('realization failed', err instanceof Error ? err.message : String(err));
-    return 'pending';
-  }
-}
-
-/**
- * Applies a batch of one tenant's verified NetBox deliveries in arrival order, with the D1 reads of the
- * whole batch, one commit (one revision, one audit entry per workload changed) and one realization:
- * what a burst costs grows with the batches, not with the deliveries.
- */
-export async function applyNetboxBatch(env: Env, db: Db, jobs: readonly NetboxJob[]): Promise<JobAnswer[]> {
-  const tenant = jobs[0]!.tenant;
-  let out;
-  try {
-    const seen = seenDeliveries(
-      db,
-      tenant,
-      'netbox',
-      jobs.map((j) => j.dedupKey),
-    );
-    seen.catch(() => undefined); // awaited in the plan; a plan that fails first must not leave it unhandled
-    out = await withGuardRetries(() => commitBatch(db, tenant, jobs, seen));
-  } catch (err) {
-    if (err instanceof TenantBusy)
-      return jobs.map(() => ({ kind: 'failed', code: 'tenant-busy', message: err.message }));
-    if (err instanceof TenantMissing)
-      return jobs.map(() => ({ kind: 'failed', code: 'tenant-missing', message: err.message }));
-    throw err;
-  }
-  if (!out.changed && out.result.length) await db.batch(out.result as [Statement, ...Statement[]]);
-  const realization = out.changed ? await realize(env, tenant, out.revision) : null;
+/** Each job's deliveries-log record and answer; `started` says what each applied job's moves did. */
+function outcomesOf(
+  jobs: readonly NetboxJob[],
+  planned: readonly Planned[],
+  revision: number,
+  changed: boolean,
+  started: readonly string[][] = [],
+) {
+  const records: ReturnType<typeof recordOf>[] = [];
   const answers: JobAnswer[] = [];
-  const records: Statement[] = [];
-  for (const [i, p] of out.planned.entries()) {
+  for (const [i, p] of planned.entries()) {
     const job = jobs[i]!;
-    if (p.kind === 'duplicate') {
+    if (p.kind === 'unsigned') {
+      answers.push({ kind: 'unsigned' });
+    } else if (p.kind === 'duplicate') {
       const reason = 'seen before; not applied again';
-      records.push(recordDeliveryStatement(db, recordOf(job, 'duplicate', reason, out.revision)));
-      answers.push({ kind: 'duplicate', reason, revision: out.revision });
+      records.push(recordOf(job, 'duplicate', reason, revision));
+      answers.push({ kind: 'duplicate', reason, revision });
     } else if (p.kind === 'rejected') {
       const { code, message, details } = p.error;
-      records.push(recordDeliveryStatement(db, recordOf(job, 'rejected', `${code}: ${message}`, null)));
+      records.push(recordOf(job, 'rejected', `${code}: ${message}`, null));
       answers.push({ kind: 'rejected', code, message, details: { ...details, delivery: job.id } });
     } else {
-      const started =
-        p.kind === 'applied'
-          ? await Promise.all(p.moves.map((m) => startMove(env, db, tenant, m, job.dedupKey)))
-          : [];
-      const reason = [p.reason, ...started].join('; ');
+      const reason = [p.reason, ...(started[i] ?? [])].join('; ');
       const outcome = p.kind === 'applied' ? 'applied' : p.kind;
-      records.push(recordDeliveryStatement(db, recordOf(job, outcome, reason, out.revision)));
-      answers.push({ kind: 'done', result: { outcome, reason, revision: out.revision }, realization });
+      records.push(recordOf(job, outcome, reason, revision));
+      // the writer asks for realization once the batch is answered: a burst's batches coalesce into few
+      const realization = changed ? 'pending' : null;
+      answers.push({ kind: 'done', result: { outcome, reason, revision }, realization });
     }
   }
-  await db.batch(records as [Statement, ...Statement[]]);
-  return answers;
+  return { records, answers };
+}
+
+export interface BatchOutcome {
+  answers: JobAnswer[];
+  /** the revision the batch committed, to be realized; null when it changed no workload */
+  revision: number | null;
+}
+
+/** A delivery the Worker handed over unverified is verified against the source the writer holds. */
+async function signedBy(source: WebhookSource | null, job: NetboxJob): Promise<boolean> {
+  if (!job.signed) return true;
+  if (!source?.enabled) return false;
+  return verifyNetboxSignature(job.signed.bytes, job.signed.signature, source.secrets);
+}
+
+const failedAll = (jobs: readonly NetboxJob[], code: 'tenant-busy' | 'tenant-missing', message: string) => ({
+  answers: jobs.map((): JobAnswer => ({ kind: 'failed', code, message })),
+  revision: null,
+});
+
+/**
+ * Applies a batch of one tenant's verified NetBox deliveries in arrival order as one D1 batch: the objects,
+ * the workloads changed (one revision, one audit entry each) and every delivery's record commit together,
+ * conditional on the revision the index knows; what the index knows is absent is not read, so a batch of
+ * new VMs costs that one round trip. `seenBefore`: the dedup keys recorded before.
+ */
+export async function applyNetboxBatch(
+  env: Env,
+  db: Db,
+  jobs: readonly NetboxJob[],
+  index: NetboxIndex,
+  seenBefore: ReadonlySet<string>,
+): Promise<BatchOutcome> {
+  const tenant = jobs[0]!.tenant;
+  const started = Date.now();
+  let guardRetries = 0;
+  for (let attempt = 0; Date.now() - started < RETRY_BUDGET_MS; attempt++) {
+    try {
+      await index.ready();
+    } catch (err) {
+      if (!(err instanceof TenantMissing)) throw err;
+      // no tenant, no source: a delivery not verified yet gets the 401 of every authentication failure
+      const answers = jobs.map((j): JobAnswer =>
+        j.signed ? { kind: 'unsigned' } : { kind: 'failed', code: 'tenant-missing', message: err.message },
+      );
+      return { answers, revision: null };
+    }
+    const source = index.source;
+    const signed = await Promise.all(jobs.map((j) => signedBy(source, j)));
+    // a secret added since the index was read: read it again before answering 401
+    if (signed.includes(false) && !index.checked && !(await index.confirm())) continue;
+    const placed = jobs.map((j) => ({ ...j, hypervisors: j.hypervisors ?? source?.hypervisors ?? {} }));
+    const p = await planBatch(db, tenant, placed, signed, index, seenBefore);
+    const moving = p.planned.some((x) => x.kind === 'applied' && x.moves.length > 0);
+    const objects = p.ov.changedObjects();
+    const objectStatements = putNetboxObjectStatements(db, tenant, objects);
+    const changed = p.statements.length > 0;
+    if (!changed && !index.checked && !(await index.confirm())) continue;
+    const revision = changed ? index.revision + 1 : index.revision;
+    // with moves, the records wait for what starting them said
+    const early = moving ? null : outcomesOf(jobs, p.planned, revision, changed);
+    const records = early ? recordDeliveriesStatements(db, early.records) : [];
+    try {
+      if (changed)
+        await commitTenantChange(db, {
+          tenant,
+          revision: index.revision,
+          actor: ACTOR,
+          statements: [...objectStatements, ...p.statements, ...records],
+          audit: p.audit,
+        });
+      else if (objectStatements.length + records.length > 0)
+        await db.batch([...objectStatements, ...records] as [Statement, ...Statement[]]);
+    } catch (err) {
+      if (err instanceof RevisionConflict) {
+        index.invalidate();
+        await pause(attempt);
+        continue;
+      }
+      // a hypervisor deleted after the plan looked: plan again, and the deliveries placed on it are rejected
+      const guard = guardViolationOf(err);
+      if (!guard) throw err;
+      if (++guardRetries >= GUARD_RETRIES) throw guard;
+      index.forgetHypervisors();
+      continue;
+    }
+    const afters = p.ov.changedWorkloads().map(([, , after]) => after);
+    index.wrote(objects, afters, p.ov.hypervisors(), revision);
+    if (early) return { answers: early.answers, revision: changed ? revision : null };
+    const moved = await Promise.all(
+      p.planned.map((x, i) =>
+        x.kind === 'applied'
+          ? Promise.all(x.moves.map((m) => startMove(env, db, tenant, m, jobs[i]!.dedupKey)))
+          : [],
+      ),
+    );
+    const late = outcomesOf(jobs, p.planned, revision, changed, moved);
+    await db.batch(recordDeliveriesStatements(db, late.records) as [Statement, ...Statement[]]);
+    return { answers: late.answers, revision: changed ? revision : null };
+  }
+  return failedAll(jobs, 'tenant-busy', `tenant ${tenant} is changing too fast to commit this write; retry`);
 }

@@ -10,6 +10,7 @@ import type { Db } from '../store/db.js';
 import { existingHypervisors } from '../store/hypervisors.js';
 import { getNetboxChildren, getNetboxObjects, type NetboxObject } from '../store/netbox-objects.js';
 import { getWorkloads, vnicOwners } from '../store/workloads.js';
+import type { KnownAbsent } from './netbox-index.js';
 
 const keyOf = (objectType: string, id: number) => `${objectType}#${id}`;
 const CHILD_TYPE: Record<string, string> = {
@@ -32,9 +33,11 @@ export class NetboxOverlay {
   readonly #changedObjects = new Set<string>();
   #undo: (() => void)[] = [];
 
+  /** `known`: what D1 cannot hold, so that it is not read; null reads every key asked for. */
   constructor(
     private readonly db: Db,
     private readonly tenant: string,
+    private readonly known: KnownAbsent | null = null,
   ) {}
 
   /**
@@ -122,6 +125,7 @@ export class NetboxOverlay {
   }
 
   async prefetchHypervisors(ids: readonly string[]): Promise<void> {
+    for (const id of ids) if (this.known?.hypervisorKnown(id)) this.#hypervisors.set(id, true);
     const missing = [...new Set(ids)].filter((id) => !this.#hypervisors.has(id));
     if (missing.length === 0) return;
     const found = await existingHypervisors(this.db, missing);
@@ -141,6 +145,11 @@ export class NetboxOverlay {
   rollback(): void {
     for (const undo of this.#undo.reverse()) undo();
     this.#undo = [];
+  }
+
+  /** The hypervisors found to exist. */
+  hypervisors(): string[] {
+    return [...this.#hypervisors].filter(([, exists]) => exists).map(([id]) => id);
   }
 
   changedObjects(): NetboxObject[] {
@@ -166,8 +175,8 @@ export class NetboxOverlay {
 
   async #loadObjects(objectType: string, ids: number[]): Promise<void> {
     const missing = ids.filter((id) => !this.#objects.has(keyOf(objectType, id)));
-    if (missing.length === 0) return;
-    for (const o of await getNetboxObjects(this.db, this.tenant, objectType, missing))
+    const read = missing.filter((id) => this.known?.mayHoldObject(objectType, id) ?? true);
+    for (const o of read.length ? await getNetboxObjects(this.db, this.tenant, objectType, read) : [])
       this.#objects.set(keyOf(o.objectType, o.id), o);
     for (const id of missing)
       if (!this.#objects.has(keyOf(objectType, id))) this.#objects.set(keyOf(objectType, id), null);
@@ -176,8 +185,11 @@ export class NetboxOverlay {
   /** What memory holds is newer than D1, so a loaded child never replaces one already held. */
   async #loadChildren(parentType: string, parents: number[]): Promise<void> {
     const missing = parents.filter((p) => !this.#childrenLoaded.has(keyOf(parentType, p)));
-    if (missing.length === 0) return;
-    for (const o of await getNetboxChildren(this.db, this.tenant, CHILD_TYPE[parentType]!, missing)) {
+    const read = missing.filter((p) => this.known?.mayHoldChildren(parentType, p) ?? true);
+    const loaded = read.length
+      ? await getNetboxChildren(this.db, this.tenant, CHILD_TYPE[parentType]!, read)
+      : [];
+    for (const o of loaded) {
       const key = keyOf(o.objectType, o.id);
       if (!this.#objects.has(key)) this.#objects.set(key, o);
     }
@@ -186,8 +198,10 @@ export class NetboxOverlay {
 
   async #loadWorkloads(ids: string[]): Promise<void> {
     const missing = ids.filter((id) => !this.#workloads.has(id));
-    if (missing.length === 0) return;
-    const found = new Map((await getWorkloads(this.db, this.tenant, missing)).map((w) => [w.id, w]));
+    const read = missing.filter((id) => this.known?.mayHoldWorkload(id) ?? true);
+    const found = new Map(
+      (read.length ? await getWorkloads(this.db, this.tenant, read) : []).map((w) => [w.id, w]),
+    );
     for (const id of missing) {
       const w = found.get(id) ?? null;
       this.#workloads.set(id, w);
@@ -198,8 +212,8 @@ export class NetboxOverlay {
 
   async #loadVnicOwners(ids: string[]): Promise<void> {
     const missing = ids.filter((id) => !this.#vnicOwner.has(id));
-    if (missing.length === 0) return;
-    const owners = await vnicOwners(this.db, this.tenant, missing);
+    const read = missing.filter((id) => this.known?.mayHoldVnic(id) ?? true);
+    const owners = read.length ? await vnicOwners(this.db, this.tenant, read) : new Map<string, string>();
     for (const id of missing) this.#vnicOwner.set(id, owners.get(id) ?? null);
   }
 }

@@ -13,8 +13,10 @@ export interface NetboxJob {
   id: string;
   dedupKey: string;
   delivery: NetboxDelivery;
-  /** the source's host map when the delivery arrived */
-  hypervisors: Record<string, string>;
+  /** the source's host map when the delivery arrived; null: the writer's (it checks the signature) */
+  hypervisors: Record<string, string> | null;
+  /** the raw bytes and X-Hook-Signature, for the writer to verify against the source it holds */
+  signed?: { bytes: Uint8Array; signature: string | undefined };
   /** kept with a rejected delivery, for replay */
   body: string;
   headers: Record<string, string>;
@@ -25,4 +27,5 @@ export type JobAnswer =
   | { kind: 'done'; result: DeliveryResult; realization: 'pending' | 'failed' | 'realized' | null }
   | { kind: 'duplicate'; reason: string; revision: number }
   | { kind: 'rejected'; code: string; message: string; details: Record<string, string> }
-  | { kind: 'failed'; code: 'tenant-busy' | 'tenant-missing'; message: string };
+  | { kind: 'failed'; code: 'tenant-busy' | 'tenant-missing'; message: string }
+  | { kind: 'unsigned' };

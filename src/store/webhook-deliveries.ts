@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, lt, ne, sql } from 'drizzle-orm';
-import { chunkIds } from './chunk.js';
+import { chunkIds, chunkRows } from './chunk.js';
 import type { Db } from './db.js';
 import type { Statement } from './mutation.js';
 import { webhookDeliveries } from './schema.js';
@@ -27,6 +27,14 @@ export function recordDeliveryStatement(db: Db, d: DeliveryRecord): Statement {
       ? sql<number>`(SELECT revision FROM tenants WHERE id = ${d.tenant})`
       : d.revision;
   return db.insert(webhookDeliveries).values({ ...d, revision });
+}
+
+/** Many records with known revisions, a statement per as many rows as D1's parameter limit allows. */
+export function recordDeliveriesStatements(
+  db: Db,
+  records: readonly (DeliveryRecord & { revision: number | null })[],
+): Statement[] {
+  return chunkRows(records, 11).map((part) => db.insert(webhookDeliveries).values([...part]));
 }
 
 export async function recordDelivery(db: Db, d: DeliveryRecord): Promise<void> {
