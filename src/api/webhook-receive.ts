@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { parseNetboxDelivery } from '../inventory/netbox/parse-netbox-delivery.js';
 import { parseVcenterDelivery } from '../inventory/vcenter/index.js';
 import { sha256Hex } from '../inventory/signatures/constant-time.js';
-import { verifyNetboxSignature } from '../inventory/signatures/netbox-signature.js';
+import { isNetboxSignatureShaped, verifyNetboxSignature } from '../inventory/signatures/netbox-signature.js';
 import { verifyStandardWebhook } from '../inventory/signatures/standard-webhooks.js';
 import { getTenant } from '../store/tenants.js';
 import { recordDelivery, seenDelivery, type DeliveryRecord } from '../store/webhook-deliveries.js';
@@ -63,6 +63,8 @@ export async function receiveDelivery(c: Context<AppEnv>, t: string, kind: strin
   const db = c.get('db');
   const body = new Uint8Array(await c.req.arrayBuffer());
   if (kind === 'netbox') {
+    // an unsigned request goes no further than this: no writer started, nothing read
+    if (!isNetboxSignatureShaped(c.req.header('x-hook-signature'))) throw unsignedDelivery();
     // the tenant's writer holds the source and verifies; a body it could not apply is refused below
     const text = decoded(body);
     const json = parsed(text);

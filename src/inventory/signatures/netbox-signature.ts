@@ -8,13 +8,17 @@ function hexBytes(hex: string): Uint8Array {
   return out;
 }
 
+/** Whether a header could be a NetBox signature at all: checked before anything is looked up. */
+export const isNetboxSignatureShaped = (header: string | undefined): header is string =>
+  header !== undefined && HEX.test(header);
+
 /** NetBox `X-Hook-Signature`: lowercase hex HMAC-SHA512 of the raw body, keyed with one of the secrets. */
 export async function verifyNetboxSignature(
   body: Uint8Array,
   header: string | undefined,
   secrets: readonly string[],
 ): Promise<boolean> {
-  if (header === undefined || !HEX.test(header)) return false;
+  if (!isNetboxSignatureShaped(header)) return false;
   const given = hexBytes(header);
   let ok = false;
   for (const secret of secrets) {
