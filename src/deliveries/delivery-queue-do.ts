@@ -108,12 +108,12 @@ export class DeliveryQueueDO extends DurableObject<Env> {
 
   /**
    * Waiting for a sender costs those already waiting; not waiting costs it a whole batch more: so a batch
-   * waits at most about twice as long as the last one took (a loaded machine spreads arrivals out),
+   * waits at most about four times as long as the last one took (a loaded machine spreads arrivals out),
    * and not at all for senders it has not seen lately.
    */
   async #linger(): Promise<void> {
     const started = Date.now();
-    const max = Math.max(LINGER_MAX_MS, 2 * this.#lastApplyMs);
+    const max = Math.max(LINGER_MAX_MS, 4 * this.#lastApplyMs);
     while (this.#waiting.length < Math.min(MAX_BATCH, this.#senders) && Date.now() - started < max)
       await sleep(LINGER_POLL_MS);
   }

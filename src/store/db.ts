@@ -3,8 +3,13 @@ import * as schema from './schema.js';
 
 export type Db = DrizzleD1Database<typeof schema>;
 
+// drizzle builds its relational config from the schema on every call: once per binding is enough
+const opened = new WeakMap<D1Database, Db>();
+
 export function openDb(d1: D1Database): Db {
-  return drizzle(d1, { schema });
+  let db = opened.get(d1);
+  if (!db) opened.set(d1, (db = drizzle(d1, { schema })));
+  return db;
 }
 
 /** True when D1 answers a trivial query. */
