@@ -927,13 +927,6 @@ export interface components {
       /** @description pass as cursor for the next page; null: last */
       nextCursor: string | null;
     };
-    CandidateDecision: {
-      /** @enum {string} */
-      action: 'allow' | 'drop' | 'reject';
-      policy: string | null;
-      reason: string;
-      rule: string | null;
-    };
     /** @description seconds; an absent one is the Linux nf_conntrack default */
     ConntrackTimeouts: {
       icmp?: number;
@@ -1007,7 +1000,7 @@ export interface components {
       dport: number;
       dst: string;
       hypervisor: string;
-      now: components['schemas']['CandidateDecision'];
+      now: components['schemas']['Decision'];
       /** @enum {string|null} */
       openedOn: 'in' | 'out' | null;
       proto: number;
@@ -1347,7 +1340,7 @@ export interface components {
             workload: string;
           };
           hypervisor: string;
-          now: components['schemas']['CandidateDecision'];
+          now: components['schemas']['Decision'];
         }[];
       };
       /** @description whether applying would cut the flows below */

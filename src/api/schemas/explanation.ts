@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { ACTIONS } from '../../policy/types.js';
 
-/** The answer of POST .../explain (src/explain/types.ts). */
-const Decision = z
+/** A verdict as the data plane gives it: explain's per hop, a dry run's for a cut flow. */
+export const Decision = z
   .object({
     action: z.enum(['allow', 'drop', 'reject']),
     reason: z.string(),

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { ACTIONS, CATEGORIES, DIRECTIONS } from '../../policy/types.js';
 import { CriteriaSchema } from './criteria.js';
+import { Decision } from './explanation.js';
 
 /**
  * Objects as the API answers them: every field the server fills in is present (defaults applied), so a
@@ -178,15 +179,6 @@ export const exportOf = <T extends z.ZodType>(item: T, name: string) =>
 const ObjectRef = z
   .object({ kind: z.enum(['group', 'service', 'policy']), id: z.string() })
   .openapi('AppObjectRef');
-
-const Decision = z
-  .object({
-    action: z.enum(['allow', 'drop', 'reject']),
-    reason: z.string(),
-    rule: z.string().nullable(),
-    policy: z.string().nullable(),
-  })
-  .openapi('CandidateDecision');
 
 const CutFlow = z
   .object({
