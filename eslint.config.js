@@ -38,7 +38,16 @@ function below(folder, forbidden, extra = [], files = [`src/${folder}/**/*.ts`])
 const pure = ['cloudflare:*', 'hono', 'hono/*', 'drizzle-orm', 'drizzle-orm/*'];
 
 export default tseslint.config(
-  { ignores: ['node_modules', '.wrangler', 'migrations', 'console/public/console/app.js', 'dist'] },
+  {
+    ignores: [
+      'node_modules',
+      '.wrangler',
+      'migrations',
+      'console/public/console/app.js',
+      'dist',
+      'bench/out',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
