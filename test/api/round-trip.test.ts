@@ -150,4 +150,19 @@ describe('round trips: what GET answers can be PUT back unchanged', () => {
     ).body;
     expect(rest.items.map((a: { id: string }) => a.id)).toEqual(['a3']);
   });
+
+  it('hostile input to the new pieces gets a 400 naming the field, and another tenant sees nothing', async () => {
+    const { editor } = await tenantWithEditor('rt7');
+    await tenantWithEditor('rt8');
+    for (const q of ['limit=0', 'limit=x', 'cursor=%25%25', 'bogus=1']) {
+      const r = await call('GET', `/v1/tenants/rt7/apps?${q}`, { token: editor });
+      expect([q, r.status, r.body.error.message]).toEqual([q, 400, expect.stringMatching(/query/)]);
+    }
+    const bad = await call('PUT', '/v1/tenants/rt7/webhooks/netbox', {
+      token: editor,
+      body: { secrets: [{ fingerprint: 'not-hex' }] },
+    });
+    expect([bad.status, bad.body.error.message]).toEqual([400, expect.stringContaining('body.secrets[0]')]);
+    expect((await call('GET', '/v1/tenants/rt8/apps', { token: editor })).status).toBe(404);
+  });
 });
