@@ -1182,7 +1182,8 @@ export interface components {
           reason: string;
         };
     FlowLogEntry: {
-      action: string;
+      /** @enum {string} */
+      action: 'allow' | 'drop' | 'reject';
       /** Format: date-time */
       at: string;
       /** @enum {string} */
@@ -1323,7 +1324,8 @@ export interface components {
         newlyDenied: number;
         sample: {
           entry: {
-            action: string;
+            /** @enum {string} */
+            action: 'allow' | 'drop' | 'reject';
             at: number;
             /** @enum {string} */
             dir: 'in' | 'out';

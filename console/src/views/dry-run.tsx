@@ -1,56 +1,14 @@
 import { useState } from 'preact/hooks';
+import type { components } from '../../../src/client/api-types.js';
 import { dryRun, enc, get, tenantPath } from '../api.js';
 import { num, proto, time } from '../format.js';
 import { ruleHref } from '../route.js';
 import { Badge, Empty, Section } from '../ui.js';
 
-/* The answer of a `?dryRun=true` write (src/api/dry-run.ts, SPEC §12 impact). */
-interface Decided {
-  action: string;
-  reason: string;
-  rule: string | null;
-  policy: string | null;
-}
-interface CutFlow {
-  hypervisor: string;
-  vnic: string;
-  workload: string;
-  openedOn: 'in' | 'out' | null;
-  proto: number;
-  src: string;
-  dst: string;
-  sport: number;
-  dport: number;
-  state: string;
-  allowedBy: { policy: string; rule: string } | null;
-  now: Decided;
-}
-interface ChangedEntry {
-  hypervisor: string;
-  entry: Decided & {
-    at: number;
-    vnic: string;
-    dir: 'in' | 'out';
-    src: string;
-    dst: string;
-    proto: number;
-    sport: number;
-    dport: number;
-  };
-  now: Decided;
-}
-interface Impact {
-  revision: number;
-  candidateRevision: number;
-  revalidateOnChange: boolean;
-  established: {
-    flows: number;
-    cut: number;
-    byHypervisor: { hypervisor: string; realizedRevision: number | null; flows: number; cut: number }[];
-    sample: CutFlow[];
-  };
-  flowLog: { entries: number; newlyAllowed: number; newlyDenied: number; sample: ChangedEntry[] };
-}
+/* The answer of a `?dryRun=true` write (src/api/dry-run.ts, SPEC §12 impact), as the API document types it. */
+type Schemas = components['schemas'];
+type Decided = Schemas['Decision'];
+type Impact = Schemas['Impact'];
 interface DryRunAnswer {
   dryRun: true;
   kind?: string;

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import type { components } from '../../../src/client/api-types.js';
 import { ask, getAll, sinceRevision, tenantPath } from '../api.js';
 import { proto as protoName } from '../format.js';
 import { usePoll } from '../poll.js';
@@ -6,48 +7,11 @@ import { ruleHref } from '../route.js';
 import type { Workload } from '../../../src/policy/types.js';
 import { Badge, Empty, Section, Status } from '../ui.js';
 
-/* The answer of POST /v1/tenants/{t}/explain (src/explain/types.ts, SPEC §12). */
-interface Decision {
-  action: 'allow' | 'drop' | 'reject';
-  reason: string;
-  rule: string | null;
-  policy: string | null;
-}
-interface GroupMiss {
-  group: string;
-  member: boolean;
-  failedCriteria?: string[];
-  why: string;
-}
-interface EvaluatedRule {
-  policy: string;
-  rule: string;
-  action: string;
-  outcome: 'no-match' | 'not-applied' | 'skipped-by-jump' | 'jumped';
-  field: string | null;
-  why: string;
-  groups?: GroupMiss[];
-}
-interface HopAnswer {
-  revision: number | null;
-  decision: Decision;
-  evaluated: EvaluatedRule[];
-}
-interface Hop extends HopAnswer {
-  hypervisor: string;
-  vnic: string;
-  workload: string;
-  direction: 'in' | 'out';
-  desiredRevision: number;
-  realizedRevision: number | null;
-  drift: boolean;
-  desired?: HopAnswer;
-}
-interface Explanation {
-  verdict: Decision['action'];
-  packet: { src: string; dst: string; proto: number; sport: number; dport: number; flags?: string };
-  hops: Hop[];
-}
+/* The answer of POST /v1/tenants/{t}/explain (src/explain/types.ts, SPEC §12), as the API document types it. */
+type Schemas = components['schemas'];
+type Hop = Schemas['ExplainHop'];
+type HopAnswer = Pick<Hop, 'revision' | 'decision' | 'evaluated'>;
+type Explanation = Schemas['Explanation'];
 
 /** An end as the form holds it: `workload:<id>`, or `ip` with the typed address. */
 interface End {

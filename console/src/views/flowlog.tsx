@@ -1,26 +1,12 @@
 import { useState } from 'preact/hooks';
+import type { components } from '../../../src/client/api-types.js';
 import { get, tenantPath, type Page } from '../api.js';
 import { Export } from '../export.js';
 import { proto, time } from '../format.js';
 import { usePoll } from '../poll.js';
 import { Empty, Live, Section, Status } from '../ui.js';
 
-export interface FlowEntry {
-  at: string;
-  hypervisor: string;
-  workload: string;
-  vnic: string;
-  dir: string;
-  src: string;
-  dst: string;
-  proto: number;
-  sport: number;
-  dport: number;
-  action: string;
-  reason: string;
-  rule: string | null;
-  policy: string | null;
-}
+export type FlowEntry = components['schemas']['FlowLogEntry'];
 
 interface Filters {
   hypervisor: string;

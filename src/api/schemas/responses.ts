@@ -210,7 +210,7 @@ export const FlowLogEntry = z
     proto: z.number().int(),
     sport: z.number().int(),
     dport: z.number().int(),
-    action: z.string(),
+    action: z.enum(['allow', 'drop', 'reject']),
     reason: z.string(),
     rule: z.string().nullable(),
     policy: z.string().nullable(),
