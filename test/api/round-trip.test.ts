@@ -165,4 +165,30 @@ describe('round trips: what GET answers can be PUT back unchanged', () => {
     expect([bad.status, bad.body.error.message]).toEqual([400, expect.stringContaining('body.secrets[0]')]);
     expect((await call('GET', '/v1/tenants/rt8/apps', { token: editor })).status).toBe(404);
   });
+
+  it('two concurrent put-backs of a GET change nothing, and two concurrent rotations both keep the stored secret', async () => {
+    const { editor } = await tenantWithEditor('rt9');
+    const app = objects.find(([p]) => p.includes('/apps/'))![1];
+    await ok(call('PUT', '/v1/tenants/rt9/apps/shop', { token: editor, body: app }), 201);
+    const source = '/v1/tenants/rt9/webhooks/netbox';
+    await ok(call('PUT', source, { token: editor, body: { secrets: ['first-long-secret'] } }), 201);
+    const revision = (await ok(call('GET', '/v1/tenants/rt9', { token: editor }))).body.revision;
+    const got = (await ok(call('GET', '/v1/tenants/rt9/apps/shop', { token: editor }))).body;
+    const back = await Promise.all(
+      [1, 2].map(() => call('PUT', '/v1/tenants/rt9/apps/shop', { token: editor, body: got })),
+    );
+    expect(back.map((r) => r.status)).toEqual([200, 200]);
+    expect((await ok(call('GET', '/v1/tenants/rt9', { token: editor }))).body.revision).toBe(revision);
+
+    const kept = (await ok(call('GET', source, { token: editor }))).body.secrets[0];
+    const rotations = await Promise.all(
+      ['second-long-secret', 'third-long-secret'].map((fresh) =>
+        call('PUT', source, { token: editor, body: { secrets: [kept, fresh] } }),
+      ),
+    );
+    expect(rotations.map((r) => r.status)).toEqual([200, 200]);
+    const after = (await ok(call('GET', source, { token: editor }))).body;
+    expect(after.secrets[0]).toEqual(kept);
+    expect(after.secrets).toHaveLength(2);
+  });
 });
