@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/api/auth/secrets.js';
+import { TOKEN_CACHE_MS } from '../../src/api/auth/token-cache.js';
 import { openDb } from '../../src/store/db.js';
 import { tokens } from '../../src/store/schema.js';
 import { call, createTenant, issueToken, ok } from './client.js';
@@ -106,6 +107,37 @@ describe('GET /v1/tokens', () => {
   });
 });
 
+describe('token reads kept for a second', () => {
+  it('refuses a token at once after its revocation, even with uses of it racing the DELETE', async () => {
+    const t = await issue({ role: 'auditor', name: 'racing a revoke' });
+    await ok(call('GET', '/v1/tenants/tok-a', { token: t.token }));
+    const racing = Array.from({ length: 12 }, () => call('GET', '/v1/tenants/tok-a', { token: t.token }));
+    const revoked = call('DELETE', `/v1/tokens/${t.id}`);
+    const during = await Promise.all(racing);
+    expect((await revoked).status).toBe(204);
+    for (const r of during) expect([200, 401]).toContain(r.status);
+    const after = await Promise.all(
+      Array.from({ length: 6 }, () => call('GET', '/v1/tenants/tok-a', { token: t.token })),
+    );
+    expect(after.map((r) => r.status)).toEqual(after.map(() => 401));
+  });
+
+  it('stops trusting a row within TOKEN_CACHE_MS when another isolate deletes it from D1', async () => {
+    const t = await issue({ role: 'auditor', name: 'deleted elsewhere' });
+    await ok(call('GET', '/v1/tenants/tok-a', { token: t.token }));
+    await openDb(env.DB).delete(tokens).where(eq(tokens.id, t.id)).run();
+    await sleep(TOKEN_CACHE_MS + 50);
+    expect((await call('GET', '/v1/tenants/tok-a', { token: t.token })).status).toBe(401);
+  });
+
+  it('does not let a cached row stand in for a wrong secret', async () => {
+    const t = await issue({ role: 'auditor', name: 'cached' });
+    await ok(call('GET', '/v1/tenants/tok-a', { token: t.token }));
+    const forged = `${t.token.slice(0, -1)}${t.token.endsWith('a') ? 'b' : 'a'}`;
+    expect((await call('GET', '/v1/tenants/tok-a', { token: forged })).status).toBe(401);
+  });
+});
+
 describe('token expiry', () => {
   it('accepts a future expiresAt, lists it, and answers 401 once it has passed', async () => {
     const expiresAt = new Date(Date.now() + 1500);
@@ -162,6 +194,7 @@ describe('lastUsedAt', () => {
     // a use recorded more than a minute ago is refreshed
     const old = new Date(Date.now() - 120_000).toISOString();
     await openDb(env.DB).update(tokens).set({ lastUsedAt: old }).where(eq(tokens.id, t.id)).run();
+    await sleep(TOKEN_CACHE_MS + 50); // the row this isolate read is trusted that long
     await ok(call('GET', '/v1/tenants/tok-a', { token: t.token }));
     for (let i = 0; i < 50 && (await listed(t.id))?.lastUsedAt === old; i++) await sleep(20);
     expect((await listed(t.id))!.lastUsedAt! > first).toBe(true);

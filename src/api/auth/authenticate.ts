@@ -1,11 +1,12 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { openDb } from '../../store/db.js';
-import { findToken, touchToken } from '../../store/tokens.js';
+import { openDb, type Db } from '../../store/db.js';
+import { findToken, touchToken, type StoredToken } from '../../store/tokens.js';
 import type { AppEnv } from '../context.js';
 import { unauthorized } from '../errors.js';
 import type { Principal, Role } from './principal.js';
 import { secretsEqual, sha256Hex, timingSafeEqual } from './secrets.js';
+import { tokenCache } from './token-cache.js';
 
 const ADMIN: Principal = { tokenId: 'admin', role: 'admin', tenant: null, hypervisor: null };
 /** `lastUsedAt` is this coarse so that a busy token costs one D1 write a minute, not one per request. */
@@ -13,6 +14,13 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 const encoder = new TextEncoder();
 
 type Defer = (work: Promise<unknown>) => void;
+
+async function readToken(db: Db, id: string): Promise<StoredToken | null> {
+  const epoch = tokenCache.epoch;
+  const stored = await findToken(db, id);
+  if (stored) tokenCache.set(id, stored, Date.now(), epoch);
+  return stored;
+}
 
 /**
  * Issued tokens look like `ow.<id>.<secret>`; anything else can only be the bootstrap admin token.
@@ -26,15 +34,17 @@ export async function principalFor(
   const parts = bearer.split('.');
   if (parts.length === 3 && parts[0] === 'ow') {
     const db = openDb(env.DB);
-    const stored = await findToken(db, parts[1]!);
+    const id = parts[1]!;
+    const stored = tokenCache.get(id, Date.now()) ?? (await readToken(db, id));
     const hash = await sha256Hex(bearer);
     if (!stored || !timingSafeEqual(encoder.encode(stored.hash), encoder.encode(hash))) return null;
     const now = Date.now();
     if (stored.expiresAt !== null && Date.parse(stored.expiresAt) <= now) return null;
     const staleBefore = new Date(now - LAST_USED_RESOLUTION_MS).toISOString();
     if (stored.lastUsedAt === null || stored.lastUsedAt < staleBefore) {
-      const write = touchToken(db, stored.tokenId, new Date(now).toISOString(), staleBefore).catch(
-        (err: unknown) => console.warn(`token ${stored.tokenId}: last use not recorded: ${String(err)}`),
+      stored.lastUsedAt = new Date(now).toISOString();
+      const write = touchToken(db, stored.tokenId, stored.lastUsedAt, staleBefore).catch((err: unknown) =>
+        console.warn(`token ${stored.tokenId}: last use not recorded: ${String(err)}`),
       );
       if (defer) defer(write);
       else await write;

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { getHypervisor } from '../../store/hypervisors.js';
 import { getTenant } from '../../store/tenants.js';
 import { deleteToken, insertToken, listTokens } from '../../store/tokens.js';
+import { tokenCache } from '../auth/token-cache.js';
 import { assertRole, ROLES } from '../auth/principal.js';
 import { randomSecret, sha256Hex } from '../auth/secrets.js';
 import { router } from '../context.js';
@@ -122,7 +123,9 @@ tokenRoutes.openapi(
   async (c) => {
     assertRole(c.get('principal'), 'admin');
     const { id } = c.req.valid('param');
-    if (!(await deleteToken(c.get('db'), id))) throw notFound('token', id);
+    const deleted = await deleteToken(c.get('db'), id);
+    tokenCache.forget(id);
+    if (!deleted) throw notFound('token', id);
     return c.body(null, 204);
   },
 );
