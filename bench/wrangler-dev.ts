@@ -85,23 +85,6 @@ export async function startDevServer(label: string): Promise<DevServer> {
   };
   const logFile = path.join(OUT_DIR, `wrangler-${label}.log`);
 
-  // Serve a snapshot bundle, not src/: wrangler dev watches its sources and restarts the worker mid-request
-  // (503) whenever someone edits src/ during the run. `deploy --dry-run --outdir` bundles without uploading.
-  const build = spawnSync(
-    'npx',
-    ['wrangler', 'deploy', '--dry-run', '--outdir', path.join(persist, 'bundle')],
-    {
-      cwd: ROOT,
-      env,
-      encoding: 'utf8',
-      timeout: 120_000,
-    },
-  );
-  if (build.status !== 0) {
-    rmSync(persist, { recursive: true, force: true });
-    throw new Error(`bundling failed (${build.status}): ${build.stderr || build.stdout}`);
-  }
-
   const migrate = spawnSync(
     'npx',
     ['wrangler', 'd1', 'migrations', 'apply', 'omniwall', '--local', '--persist-to', persist],
@@ -116,15 +99,11 @@ export async function startDevServer(label: string): Promise<DevServer> {
   const devVars = path.join(persist, 'dev.vars');
   setDevVar(devVars, 'ADMIN_TOKEN', adminToken);
   const log = createWriteStream(logFile);
+  // scripts/serve.mjs (as `npm start` serves): no inspector, and no restart when src/ is edited mid-run
   const child = spawn(
-    'npx',
+    process.execPath,
     [
-      'wrangler',
-      'dev',
-      path.join(persist, 'bundle', 'index.js'),
-      '--no-bundle',
-      '--config',
-      path.join(ROOT, 'wrangler.toml'),
+      path.join(ROOT, 'scripts', 'serve.mjs'),
       '--ip',
       HOST,
       '--port',
@@ -135,7 +114,6 @@ export async function startDevServer(label: string): Promise<DevServer> {
       persist,
       '--log-level',
       process.env.BENCH_WRANGLER_LOG_LEVEL ?? 'warn',
-      '--show-interactive-dev-session=false',
     ],
     { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );

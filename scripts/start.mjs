@@ -1,11 +1,12 @@
-// Applies the local D1 migrations and serves omniwall with `wrangler dev` on 127.0.0.1.
-import { spawn, spawnSync } from 'node:child_process';
+// Applies the local D1 migrations and serves omniwall on 127.0.0.1 (scripts/serve.mjs: workerd, no inspector).
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { readDevVar, setDevVar } from './dev-vars.mjs';
+import { serve, stopOnSignals } from './serve.mjs';
 
 const DEV_ADMIN_TOKEN = 'dev-admin-token';
 const port = process.env.PORT ?? '8787';
-// wrangler dev reads the secrets next to wrangler.toml; a `--var` on its command line would show in `ps`
+// the Worker reads its secrets from .dev.vars next to wrangler.toml; a `--var` on its command line would show in `ps`
 const devVars = path.resolve(import.meta.dirname, '..', '.dev.vars');
 const written = readDevVar(devVars, 'ADMIN_TOKEN');
 const adminToken = process.env.ADMIN_TOKEN || written || DEV_ADMIN_TOKEN;
@@ -24,11 +25,8 @@ console.log(
       ? `omniwall: admin token is the development default "${DEV_ADMIN_TOKEN}" (set ADMIN_TOKEN to choose one)`
       : 'omniwall: admin token from the ADMIN_TOKEN line of .dev.vars',
 );
+process.env.WRANGLER_SEND_METRICS = 'false';
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
+const worker = await serve({ port, envFile: devVars });
 console.log(`omniwall: serving on http://127.0.0.1:${port}`);
-
-const dev = spawn('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', port], {
-  stdio: 'inherit',
-  env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
-});
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal));
-dev.on('exit', (code) => process.exit(code ?? 0));
+stopOnSignals(worker);
