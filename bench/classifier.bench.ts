@@ -19,6 +19,7 @@ import {
   type ClassBenchTrace,
 } from '../src/dataplane/classifier/classbench.js';
 import { buildClassifier as buildBaseline } from './baseline-bit-vector/classifier.js';
+import { cxxReference } from './cxx-reference.js';
 import { printFigures } from './timing.js';
 
 const DATA = path.join(import.meta.dirname, '../../shared/classbench');
@@ -182,6 +183,7 @@ function classBenchSet(name: string, withScan: boolean): Record<string, number> 
     baselineMismatches: mismatches(b, trace, oracle),
     retainedBytes: footprint('classifier', 'new', name).bytes!,
     baselineRetainedBytes: footprint('classifier', 'baseline', name).bytes!,
+    ...cxxReference(path.join(DATA, name), path.join(DATA, `${name}_trace`), trace.length),
   };
   if (withScan) {
     const scan = new LinearScan(rules);

@@ -173,6 +173,38 @@ for (const [set, p] of [
     },
   );
   row('classifier', `build ${set} (warm median)`, 'ms', k('buildMs'), 'old bit-vector', k('baselineBuildMs'));
+  // beside a public C++ classifier when OMNIWALL_CXX_REFERENCE names one built here (bench/cxx-reference.ts)
+  for (const [label, key] of [
+    ['TupleMerge online', 'tmOnline'],
+    ['TupleMerge offline', 'tmOffline'],
+    ['PartitionSort offline', 'psOffline'],
+  ]) {
+    if (k(`cxx_${key}_mpps`) === undefined) continue;
+    row(
+      'classifier',
+      `classify ${set}: ours vs C++ ${label} (-O3)`,
+      'Mpps',
+      k('mpps'),
+      label,
+      k(`cxx_${key}_mpps`),
+    );
+    row(
+      'classifier',
+      `build ${set}: ours vs C++ ${label}`,
+      'ms',
+      k('buildMs'),
+      label,
+      k(`cxx_${key}_buildMs`),
+    );
+    row(
+      'classifier',
+      `size ${set}: ours (retained) vs C++ ${label} (own count)`,
+      'B',
+      k('retainedBytes'),
+      label,
+      k(`cxx_${key}_bytes`),
+    );
+  }
   row(
     'classifier',
     `retained ${set} (fresh process, after GC)`,
