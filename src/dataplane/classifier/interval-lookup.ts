@@ -34,47 +34,68 @@ export class IntervalLookup {
     if (!(domainBits >= 1 && domainBits <= 32)) throw new RangeError(`domainBits ${domainBits}`);
     const n = starts.length;
     this.#scale = 32 - domainBits;
-    const scaled = starts.map((s) => s * 2 ** this.#scale);
-    this.#biasedStarts = Int32Array.from(scaled, (s) => (s ^ SIGN) | 0);
+    const scaled = new Float64Array(n);
+    this.#biasedStarts = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      scaled[i] = starts[i]! * 2 ** this.#scale;
+      this.#biasedStarts[i] = (scaled[i]! ^ SIGN) | 0;
+    }
     this.#classes = Int32Array.from(classes);
     const rootBits = n >= WIDE_ROOT_INTERVALS ? 2 * STRIDE : STRIDE;
     this.#rootShift = 32 - rootBits;
-    const nodes: number[] = new Array<number>(2 ** rootBits).fill(0);
+    const rootEntries = 2 ** rootBits;
+    let budget = Math.max(MIN_CHILDREN, Math.ceil(n * CHILDREN_PER_INTERVAL));
+    const nodes = new Int32Array(rootEntries + budget * FANOUT);
+    let used = rootEntries;
     const search: number[] = [];
-    let children = Math.max(MIN_CHILDREN, Math.ceil(n * CHILDREN_PER_INTERVAL));
-    // [slot, first value, block size, first interval overlapping the block]
-    let level: number[] = [];
-    const rootSize = 2 ** this.#rootShift;
-    for (let i = 0; i < 2 ** rootBits; i++) level.push(i, i * rootSize, rootSize, 0);
-    while (level.length > 0) {
-      const next: number[] = [];
+    // one level's blocks in increasing order (all of one size): entry, first value, first interval in it
+    let size = 2 ** this.#rootShift;
+    let slots = new Int32Array(rootEntries);
+    let bases = new Float64Array(rootEntries);
+    let firsts = new Int32Array(rootEntries);
+    for (let i = 0; i < rootEntries; i++) {
+      slots[i] = i;
+      bases[i] = i * size;
+    }
+    let count = rootEntries;
+    while (count > 0) {
+      const room = Math.min(count, budget) * FANOUT;
+      const nextSlots = new Int32Array(room);
+      const nextBases = new Float64Array(room);
+      const nextFirsts = new Int32Array(room);
+      const sub = size / FANOUT;
+      let next = 0;
       let k = 0;
-      for (let q = 0; q < level.length; q += 4) {
-        const slot = level[q]!;
-        const base = level[q + 1]!;
-        const size = level[q + 2]!;
-        k = Math.max(k, level[q + 3]!);
+      for (let q = 0; q < count; q++) {
+        const slot = slots[q]!;
+        const base = bases[q]!;
+        k = Math.max(k, firsts[q]!);
         while (k + 1 < n && scaled[k + 1]! <= base) k++;
         let last = k;
         while (last + 1 < n && scaled[last + 1]! < base + size) last++;
         if (last === k) nodes[slot] = this.#classes[k]!;
-        else if (size > 1 && children > 0) {
-          children--;
-          const child = nodes.length;
+        else if (size > 1 && budget > 0) {
+          budget--;
+          const child = used;
+          used += FANOUT;
           nodes[slot] = ~child;
-          const sub = size / FANOUT;
-          for (let i = 0; i < FANOUT; i++) {
-            nodes.push(0);
-            next.push(child + i, base + i * sub, sub, k);
+          for (let i = 0; i < FANOUT; i++, next++) {
+            nextSlots[next] = child + i;
+            nextBases[next] = base + i * sub;
+            nextFirsts[next] = k;
           }
         } else {
           nodes[slot] = SEARCH - search.length / 2;
           search.push(k, last);
         }
       }
-      level = next;
+      slots = nextSlots;
+      bases = nextBases;
+      firsts = nextFirsts;
+      count = next;
+      size = sub;
     }
-    this.#nodes = Int32Array.from(nodes);
+    this.#nodes = nodes.slice(0, used);
     this.#search = Int32Array.from(search);
   }
 

@@ -7,22 +7,26 @@ function isObject(x: unknown): x is Record<string, unknown> {
 }
 
 function checkAddressMatch(m: unknown, rule: number, side: string): asserts m is AddressMatch {
-  const what = () => `rule ${rule} ${side}`;
   if (!isObject(m) || typeof m.any !== 'boolean' || typeof m.negate !== 'boolean' || !isObject(m.set)) {
-    throw new ClassifierError('invalid-rule', `${what()}: expected { any, negate, set }`);
+    throw new ClassifierError('invalid-rule', `rule ${rule} ${side}: expected { any, negate, set }`);
   }
   if (!Array.isArray(m.set.v4) || !Array.isArray(m.set.v6)) {
-    throw new ClassifierError('invalid-address-set', `${what()}: set needs v4 and v6 arrays`);
+    throw new ClassifierError('invalid-address-set', `rule ${rule} ${side}: set needs v4 and v6 arrays`);
   }
 }
 
 function checkService(s: unknown, rule: number, entry: number): asserts s is ServiceMatch {
-  const what = () => `rule ${rule} service ${entry}`;
   if (!isObject(s) || !Array.isArray(s.sport) || !Array.isArray(s.dport)) {
-    throw new ClassifierError('invalid-service', `${what()}: expected { proto, sport, dport }`);
+    throw new ClassifierError(
+      'invalid-service',
+      `rule ${rule} service ${entry}: expected { proto, sport, dport }`,
+    );
   }
   if (!Number.isInteger(s.proto) || (s.proto as number) < -1 || (s.proto as number) > 255) {
-    throw new ClassifierError('invalid-service', `${what()}: proto must be an integer in -1..255`);
+    throw new ClassifierError(
+      'invalid-service',
+      `rule ${rule} service ${entry}: proto must be an integer in -1..255`,
+    );
   }
 }
 
