@@ -1,4 +1,7 @@
+import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { PACKET_MAGIC } from '../../src/dataplane/codec/index.js';
+import { MAX_BATCH_PACKETS } from '../../src/hypervisor/hypervisor-do.js';
 import { call, createTenant, issueToken, ok } from '../api/client.js';
 import { hypervisor, workload } from '../api/fixtures.js';
 import { send, sendOne, webDbScenario } from './scenario.js';
@@ -85,11 +88,17 @@ describe('stateful data plane through the API', () => {
     expect(
       (await call('POST', `/v1/hypervisors/${hvB}/packets`, { token: editor, body: { packets: [] } })).status,
     ).toBe(403);
-    const many = Array.from({ length: 20000 }, () => good);
-    expect(
-      (await call('POST', `/v1/hypervisors/${hvA}/packets`, { token: agentA, body: { packets: many } }))
-        .status,
-    ).toBe(413);
+    const many = new Uint32Array(2 + 12 * (MAX_BATCH_PACKETS + 1));
+    many.set([PACKET_MAGIC, MAX_BATCH_PACKETS + 1]);
+    const tooMany = await exports.default.fetch(
+      new Request(`http://omniwall.test/v1/hypervisors/${hvA}/packets`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${agentA}`, 'content-type': 'application/octet-stream' },
+        body: many,
+      }),
+    );
+    expect(tooMany.status).toBe(413);
+    expect(((await tooMany.json()) as { error: { code: string } }).error.code).toBe('batch-too-large');
     expect(
       (await call('POST', `/v1/hypervisors/${hvA}/packets`, { token: agentA, raw: '{"packets": [' })).status,
     ).toBe(400);
