@@ -71,8 +71,9 @@ function packet(f: Flow, reply: boolean, flags: string, len: number): Packet {
     : { dir: 'out', src: f.src, dst: f.dst, proto: 6, sport: f.sport, dport: f.dport, flags, len };
 }
 
-function binaryBody(handle: number, packets: readonly Packet[]): ArrayBuffer {
-  return encodeBinaryBatch(packetsToBatch(packets.map((p) => ({ ...p, vnic: handle }))));
+/** OWP1 records, or with `ipv4Only` the compact OWP4 ones */
+function binaryBody(handle: number, packets: readonly Packet[], ipv4Only = false): ArrayBuffer {
+  return encodeBinaryBatch(packetsToBatch(packets.map((p) => ({ ...p, vnic: handle }))), { ipv4Only });
 }
 
 /** JSON packets per request: the 4 MiB body limit holds about 30,000 of these, the binary batch 65,536 */
@@ -353,12 +354,14 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
       packets.push(packet(f, false, i & 1 ? 'PA' : 'A', 1400), packet(f, true, 'A', 1400));
     });
     const binBody = binaryBody(handle, packets);
+    const compactBody = binaryBody(handle, packets, true);
     const jsonText = jsonBodies(packets);
     const emptyBody = binaryBody(handle, []);
 
     // warm up both paths (JIT in workerd and here)
     for (let i = 0; i < 3; i++) {
       await postBinary(e, binBody);
+      await postBinary(e, compactBody);
       await postJson(e, jsonText);
     }
 
@@ -374,6 +377,9 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
     const binaryServerSys = descendantsCpuSeconds('system') - serverSysBefore;
     const loadAfter = loadavg()[0]!;
     const inProcess = inProcessPps(handle, handshake, binBody);
+    const compact = await sustained(async () =>
+      binaryMismatches(await postBinary(e, compactBody), BATCH, ACTION.allow, REASON.established),
+    );
     const json = await sustained(async () => jsonMismatches(await postJson(e, jsonText), BATCH));
 
     // where the time goes
@@ -404,6 +410,10 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
       binaryPps: binary.pps,
       inProcessPps: inProcess,
       binaryVsInProcess: binary.pps / inProcess,
+      // the same packets as OWP4 records (IPv4 only, 24 bytes instead of 48)
+      compactPps: compact.pps,
+      compactVsInProcess: compact.pps / inProcess,
+      compactMismatches: compact.bad,
       // the machine's 1-minute load around the binary run, and this client's CPU share of it
       loadBefore,
       loadAfter,

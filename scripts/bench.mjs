@@ -329,11 +329,24 @@ row(
   'DataPlane.process',
   pps(r('processor', 'dataPlaneMpps')),
 );
+for (const [label, key] of [
+  ['binary OWP1 vs in-process, same packets', 'binaryPps'],
+  ['binary OWP4 (IPv4) vs in-process, same packets', 'compactPps'],
+])
+  row('e2e', label, 'pkt/s', r('e2e', key), 'DataPlane.process, same run', r('e2e', 'inProcessPps'), {
+    target: '≥ 50% of in-process',
+    ok: (v) => v / (r('e2e', 'inProcessPps') ?? Infinity) >= 0.5,
+  });
 row(
   'e2e',
   'verdict mismatches (bin+JSON+setup)',
   '',
-  sum(r('e2e', 'binaryMismatches'), r('e2e', 'jsonMismatches'), r('e2e', 'setupMismatches')),
+  sum(
+    r('e2e', 'binaryMismatches'),
+    r('e2e', 'compactMismatches'),
+    r('e2e', 'jsonMismatches'),
+    r('e2e', 'setupMismatches'),
+  ),
   '',
   undefined,
   { target: '0', ok: (v) => v === 0 },

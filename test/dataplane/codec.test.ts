@@ -395,6 +395,48 @@ describe('binary batch', () => {
     expect(new Uint8Array(encodeBinaryBatch(json))).toEqual(new Uint8Array(hand));
   });
 
+  it('reads OWP4 records (IPv4 only, 24 bytes) as the documented layout gives them', () => {
+    const json = decodeJsonBatch({ packets: [PACKETS[0]] }, resolve, 1);
+    const hand = new ArrayBuffer(8 + 24);
+    const v = new DataView(hand);
+    new Uint8Array(hand).set([0x4f, 0x57, 0x50, 0x34]); // "OWP4"
+    v.setUint32(4, 1, true);
+    v.setUint32(8, 7, true);
+    v.setUint8(12, 0);
+    v.setUint8(13, 4);
+    v.setUint8(14, 6);
+    v.setUint8(15, 2 | 16);
+    v.setUint16(16, 40512, true);
+    v.setUint16(18, 443, true);
+    v.setUint16(22, 60, true);
+    new Uint8Array(hand, 8 + 16).set([10, 0, 1, 5, 10, 0, 2, 7]);
+    expect(plain(decodeBinaryBatch(hand, 1))).toEqual(plain(json));
+    expect(new Uint8Array(encodeBinaryBatch(json, { ipv4Only: true }))).toEqual(new Uint8Array(hand));
+  });
+
+  it('decodes OWP4 and OWP1 of the same IPv4 packets alike, also into a spare that held IPv6', () => {
+    const v4 = withHandles([PACKETS[0]!, PACKETS[2]!, PACKETS[0]!]);
+    const wide = decodeBinaryBatch(encodeBinaryBatch(packetsToBatch(v4)), 10);
+    const spare = decodeBinaryBatch(encodeBinaryBatch(packetsToBatch(withHandles([PACKETS[1]!]))), 10);
+    const compact = encodeBinaryBatch(packetsToBatch(v4), { ipv4Only: true });
+    expect(compact.byteLength).toBe(8 + 24 * 3);
+    expect(plain(decodeBinaryBatch(compact, 10, spare))).toEqual(plain(wide));
+  });
+
+  it('refuses an IPv6 packet in an OWP4 batch, naming it, and a length that is not 8 + 24 × count', () => {
+    const v4 = withHandles([PACKETS[0]!, PACKETS[2]!, PACKETS[0]!]);
+    const buf = encodeBinaryBatch(packetsToBatch(v4), { ipv4Only: true });
+    new DataView(buf, 8 + 24 * 1).setUint8(5, 6);
+    const e = errorOf(() => decodeBinaryBatch(buf, 10));
+    expect([e.index, e.field]).toEqual([1, 'family']);
+    expect(e.message).toContain('OWP4');
+    const short = errorOf(() => decodeBinaryBatch(buf.slice(0, buf.byteLength - 4), 10));
+    expect(short.message).toBe('length: 76 bytes, expected 8 + 24 × 3 = 80');
+    expect(() => encodeBinaryBatch(packetsToBatch(withHandles([PACKETS[1]!])), { ipv4Only: true })).toThrow(
+      RangeError,
+    );
+  });
+
   it('puts IPv6 addresses in network byte order', () => {
     const buf = encodeBinaryBatch(decodeJsonBatch({ packets: [PACKETS[1]] }, resolve, 1));
     const bytes = new Uint8Array(buf, 8);
@@ -464,7 +506,7 @@ describe('binary batch', () => {
     );
     const magic = buf.slice(0);
     new Uint8Array(magic)[3] = 0x32;
-    expect(errorOf(() => decodeBinaryBatch(magic, 10)).message).toBe('header.magic: is not "OWP1"');
+    expect(errorOf(() => decodeBinaryBatch(magic, 10)).message).toBe('header.magic: is not "OWP1" or "OWP4"');
     const short = errorOf(() => decodeBinaryBatch(cut(buf.byteLength - 1), 10));
     expect([short.index, short.message]).toEqual([-1, `length: 343 bytes, expected 8 + 48 × 7 = 344`]);
     const long = new Uint8Array(buf.byteLength + 48);

@@ -103,6 +103,64 @@ describe('binary batches', () => {
     expect(json[0]!.reason).toBe('established');
   });
 
+  it('judges OWP4 (IPv4-only) records as OWP1 ones, and refuses an IPv6 record in one whole', async () => {
+    const { hvA, agentA } = await webDbScenario('bin4');
+    const vnics = await ok(call('GET', `/v1/hypervisors/${hvA}/vnics`));
+    const handle = vnics.body.items.find((v: { vnic: string }) => v.vnic === 'web-1-eth0').handle as number;
+    const flow = (sport: number, flags: string, reply = false) =>
+      reply
+        ? {
+            vnic: handle,
+            dir: 'in' as const,
+            src: '10.0.2.7',
+            dst: '10.0.1.5',
+            proto: 6,
+            sport: 5432,
+            dport: sport,
+            flags,
+            len: 60,
+          }
+        : {
+            vnic: handle,
+            dir: 'out' as const,
+            src: '10.0.1.5',
+            dst: '10.0.2.7',
+            proto: 6,
+            sport,
+            dport: 5432,
+            flags,
+            len: 60,
+          };
+    // one flow opened through OWP1, another through OWP4; each continued in the other format
+    const wide = (p: ReturnType<typeof flow>[]) => encodeBinaryBatch(packetsToBatch(p));
+    const narrow = (p: ReturnType<typeof flow>[]) => encodeBinaryBatch(packetsToBatch(p), { ipv4Only: true });
+    const opened = [
+      await postBinary(hvA, agentA, wide([flow(2000, 'S'), flow(2000, 'SA', true)])),
+      await postBinary(hvA, agentA, narrow([flow(2001, 'S'), flow(2001, 'SA', true)])),
+    ];
+    const verdicts = async (r: Response) => {
+      expect(r.status).toBe(200);
+      const v = decodeBinaryVerdicts(await r.arrayBuffer());
+      return { reason: [...v.reason], action: [...v.action], rule: [...v.rule] };
+    };
+    const [a, b] = [await verdicts(opened[0]!), await verdicts(opened[1]!)];
+    expect(b).toEqual(a);
+    expect(a.reason).toEqual([REASON.new, REASON.established]);
+    const crossed = await verdicts(await postBinary(hvA, agentA, narrow([flow(2000, 'A'), flow(2001, 'A')])));
+    expect(crossed.reason).toEqual([REASON.established, REASON.established]);
+
+    const bad = narrow([flow(2002, 'S'), flow(2003, 'S')]);
+    new DataView(bad, 8 + 24).setUint8(5, 6); // record 1 says IPv6
+    const refused = await postBinary(hvA, agentA, bad);
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(
+      /^packets\[1\]\.family: 6 in an OWP4 batch/,
+    );
+    // nothing of the refused batch was applied: its first packet's flow is still new
+    const after = await verdicts(await postBinary(hvA, agentA, narrow([flow(2002, 'S')])));
+    expect(after.reason).toEqual([REASON.new]);
+  });
+
   it('refuses a malformed binary batch whole, naming the record', async () => {
     const { hvA, agentA } = await webDbScenario('bin2');
     const batch = encodeBinaryBatch(

@@ -86,8 +86,9 @@ dataplaneRoutes.openapi(
     tags: ['data plane'],
     security,
     description:
-      'Judges a batch of packets (JSON, or the binary format of the README with application/octet-stream). ' +
-      'A malformed batch is refused whole (400, naming the first bad record); over the limit is 413.',
+      'Judges a batch of up to 65,536 packets (JSON, or with application/octet-stream the binary records of ' +
+      'the README: OWP1, or OWP4 for IPv4 only). A malformed batch is refused whole (400, naming the first ' +
+      'bad record); over the limit is 413.',
     request: {
       params: Param,
       body: {
@@ -116,7 +117,7 @@ dataplaneRoutes.openapi(
             schema: {
               type: 'string',
               format: 'binary',
-              description: 'packet records as the README specifies',
+              description: 'OWP1 (48-byte) or OWP4 (24-byte IPv4) packet records as the README specifies',
             },
           },
         },

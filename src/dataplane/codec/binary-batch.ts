@@ -4,29 +4,38 @@ import { bswap32, leWordsToBuffer, readLeWords } from './le-words.js';
 
 /** "OWP1" read as a little-endian u32. */
 export const PACKET_MAGIC = 0x3150574f;
+/** "OWP4": IPv4-only records, the addresses without their IPv6 room; half the bytes to move per packet. */
+export const PACKET_MAGIC_V4 = 0x3450574f;
 export const PACKET_HEADER_BYTES = 8;
 export const PACKET_RECORD_BYTES = 48;
+export const PACKET_RECORD_BYTES_V4 = 24;
 
-// Records are read as 12 little-endian u32 words:
-// 0 vnic | 1 dir, family, proto, flags (low byte first) | 2 sport, dport | 3 icmpId, len | 4-7 src | 8-11 dst
+// Records are read as little-endian u32 words, 12 (OWP1) or 6 (OWP4):
+// 0 vnic | 1 dir, family, proto, flags (low byte first) | 2 sport, dport | 3 icmpId, len | then
+// OWP1: 4-7 src | 8-11 dst;  OWP4: 4 src | 5 dst
 const HEADER_WORDS = PACKET_HEADER_BYTES / 4;
 const RECORD_WORDS = PACKET_RECORD_BYTES / 4;
+const RECORD_WORDS_V4 = PACKET_RECORD_BYTES_V4 / 4;
 
 function bad(i: number, field: string, detail: string): BatchError {
   return new BatchError(i, field, detail);
 }
 
-/** Checks the header and length; returns the record count. */
-function readHeader(buf: ArrayBuffer, maxPackets: number): number {
+/** Checks the header and length; returns the record count and the words a record has. */
+function readHeader(buf: ArrayBuffer, maxPackets: number): { count: number; recordWords: number } {
   const size = buf.byteLength;
   if (size < PACKET_HEADER_BYTES) throw bad(-1, 'header', `${size} bytes is shorter than the 8-byte header`);
   const view = new DataView(buf);
-  if (view.getUint32(0, true) !== PACKET_MAGIC) throw bad(-1, 'header.magic', 'is not "OWP1"');
+  const magic = view.getUint32(0, true);
+  if (magic !== PACKET_MAGIC && magic !== PACKET_MAGIC_V4)
+    throw bad(-1, 'header.magic', 'is not "OWP1" or "OWP4"');
   const count = view.getUint32(4, true);
   if (count > maxPackets) throw new BatchTooLargeError(count, maxPackets);
-  const expected = PACKET_HEADER_BYTES + PACKET_RECORD_BYTES * count;
-  if (size !== expected) throw bad(-1, 'length', `${size} bytes, expected 8 + 48 × ${count} = ${expected}`);
-  return count;
+  const record = magic === PACKET_MAGIC ? PACKET_RECORD_BYTES : PACKET_RECORD_BYTES_V4;
+  const expected = PACKET_HEADER_BYTES + record * count;
+  if (size !== expected)
+    throw bad(-1, 'length', `${size} bytes, expected 8 + ${record} × ${count} = ${expected}`);
+  return { count, recordWords: record / 4 };
 }
 
 /**
@@ -44,11 +53,12 @@ function batchFor(count: number, spare: PacketBatch | undefined): PacketBatch {
  * bad record and field, or BatchTooLargeError when it holds more than maxPackets.
  */
 export function decodeBinaryBatch(buf: ArrayBuffer, maxPackets: number, spare?: PacketBatch): PacketBatch {
-  const count = readHeader(buf, maxPackets);
+  const { count, recordWords } = readHeader(buf, maxPackets);
+  const compact = recordWords === RECORD_WORDS_V4;
   const w = readLeWords(buf);
   const b = batchFor(count, spare);
   const { vnic, dir, family, proto, flags, sport, dport, icmpId, len, src, dst } = b;
-  for (let i = 0, at = HEADER_WORDS; i < count; i++, at += RECORD_WORDS) {
+  for (let i = 0, at = HEADER_WORDS; i < count; i++, at += recordWords) {
     const meta = w[at + 1]!;
     const d = meta & 0xff;
     const fam = (meta >>> 8) & 0xff;
@@ -68,8 +78,13 @@ export function decodeBinaryBatch(buf: ArrayBuffer, maxPackets: number, spare?: 
     }
     const o = i * 4;
     src[o] = bswap32(w[at + 4]!);
-    dst[o] = bswap32(w[at + 8]!);
-    if (fam === 6) {
+    if (compact) {
+      if (fam !== 4) throw bad(i, 'family', `${fam} in an OWP4 batch, which holds IPv4 packets only`);
+      dst[o] = bswap32(w[at + 5]!);
+      src[o + 1] = src[o + 2] = src[o + 3] = 0;
+      dst[o + 1] = dst[o + 2] = dst[o + 3] = 0;
+    } else if (fam === 6) {
+      dst[o] = bswap32(w[at + 8]!);
       src[o + 1] = bswap32(w[at + 5]!);
       src[o + 2] = bswap32(w[at + 6]!);
       src[o + 3] = bswap32(w[at + 7]!);
@@ -77,6 +92,7 @@ export function decodeBinaryBatch(buf: ArrayBuffer, maxPackets: number, spare?: 
       dst[o + 2] = bswap32(w[at + 10]!);
       dst[o + 3] = bswap32(w[at + 11]!);
     } else {
+      dst[o] = bswap32(w[at + 8]!);
       if ((w[at + 5]! | w[at + 6]! | w[at + 7]!) !== 0)
         throw bad(i, 'src', 'IPv4 padding bytes 20-31 not zero');
       if ((w[at + 9]! | w[at + 10]! | w[at + 11]!) !== 0)
@@ -99,12 +115,15 @@ export function decodeBinaryBatch(buf: ArrayBuffer, maxPackets: number, spare?: 
   return b;
 }
 
-export function encodeBinaryBatch(b: PacketBatch): ArrayBuffer {
-  const w = new Uint32Array(HEADER_WORDS + RECORD_WORDS * b.count);
-  w[0] = PACKET_MAGIC;
+/** OWP1, or with `ipv4Only` the compact OWP4 records (every packet must then be IPv4). */
+export function encodeBinaryBatch(b: PacketBatch, opts: { ipv4Only?: boolean } = {}): ArrayBuffer {
+  const compact = opts.ipv4Only === true;
+  const words = compact ? RECORD_WORDS_V4 : RECORD_WORDS;
+  const w = new Uint32Array(HEADER_WORDS + words * b.count);
+  w[0] = compact ? PACKET_MAGIC_V4 : PACKET_MAGIC;
   w[1] = b.count;
   const { vnic, dir, family, proto, flags, sport, dport, icmpId, len, src, dst } = b;
-  for (let i = 0, at = HEADER_WORDS; i < b.count; i++, at += RECORD_WORDS) {
+  for (let i = 0, at = HEADER_WORDS; i < b.count; i++, at += words) {
     const fam = family[i]!;
     const o = i * 4;
     w[at] = vnic[i]!;
@@ -112,6 +131,11 @@ export function encodeBinaryBatch(b: PacketBatch): ArrayBuffer {
     w[at + 2] = sport[i]! | (dport[i]! << 16);
     w[at + 3] = icmpId[i]! | (len[i]! << 16);
     w[at + 4] = bswap32(src[o]!);
+    if (compact) {
+      if (fam !== 4) throw new RangeError(`packet ${i} is IPv${fam}: OWP4 records hold IPv4 only`);
+      w[at + 5] = bswap32(dst[o]!);
+      continue;
+    }
     w[at + 8] = bswap32(dst[o]!);
     if (fam === 6) {
       w[at + 5] = bswap32(src[o + 1]!);

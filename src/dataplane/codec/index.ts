@@ -17,7 +17,9 @@ export {
   encodeBinaryBatch,
   PACKET_HEADER_BYTES,
   PACKET_MAGIC,
+  PACKET_MAGIC_V4,
   PACKET_RECORD_BYTES,
+  PACKET_RECORD_BYTES_V4,
 } from './binary-batch.js';
 export {
   ACTION,
