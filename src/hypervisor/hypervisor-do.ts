@@ -34,9 +34,13 @@ import { RuleSetStore, storedText } from './rule-set-store.js';
 /**
  * Packets per batch; a larger batch is answered 413. A request costs about 7 ms before its first packet
  * (client, proxy, Worker, RPC), so an agent's batch should be large: 65,536 binary packets are 3 MB.
- * The flow-log ring holds a batch (64 B a record, 4 MB) so that no record of one is overwritten.
  */
 export const MAX_BATCH_PACKETS = 65536;
+/**
+ * Flow-log records kept between a batch and its write (64 B each: 1 MB); a batch that logs more grows the
+ * ring up to MAX_BATCH_PACKETS rather than lose any.
+ */
+const FLOW_LOG_RING = 16384;
 /** vNIC handles are D1 autoincrement ids, so 0 names no vNIC. */
 const UNKNOWN_VNIC = 0;
 const IDLE_ALARM_MS = 60_000;
@@ -94,7 +98,7 @@ async function runSteps<T>(steps: Generator<void, T>): Promise<T> {
  */
 export class HypervisorDO extends DurableObject<Env> {
   // the ring only carries one batch's records to storage, so it need not be larger than a batch
-  #plane = new DataPlane({ flowLogCapacity: MAX_BATCH_PACKETS });
+  #plane = new DataPlane({ flowLogCapacity: FLOW_LOG_RING, flowLogMaxCapacity: MAX_BATCH_PACKETS });
   #flows: FlowStore;
   #ruleSets: RuleSetStore;
   #evidence: EvidenceStore;

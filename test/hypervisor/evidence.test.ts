@@ -8,6 +8,7 @@ import {
   REASON,
   type PacketInput,
 } from '../../src/dataplane/codec/index.js';
+import { MAX_BATCH_PACKETS } from '../../src/hypervisor/hypervisor-do.js';
 import { bigRuleSet } from '../compiler/big-rule-set.js';
 import { call, createTenant, issueToken, ok } from '../api/client.js';
 import { hypervisor, workload } from '../api/fixtures.js';
@@ -163,8 +164,9 @@ describe('durable evidence', () => {
       (Number(String(e.dst).split('.')[3]) << 16) + (e.dport as number);
     const stub = stubOf('ev3-hv');
     const total = 100_001;
-    for (let start = 0; start < total; start += 16_384) {
-      const n = Math.min(16_384, total - start);
+    // whole batches of the maximum, every packet logged: the flow-log ring grows to hold one
+    for (let start = 0; start < total; start += MAX_BATCH_PACKETS) {
+      const n = Math.min(MAX_BATCH_PACKETS, total - start);
       const batch = packetsToBatch(Array.from({ length: n }, (_, k) => packet(start + k)));
       const out = await stub.processBinary(encodeBinaryBatch(batch));
       expect(out.ok).toBe(true);

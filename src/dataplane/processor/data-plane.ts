@@ -38,6 +38,8 @@ const DENSE_HANDLES = 65536;
 export interface DataPlaneOptions {
   /** rule decisions kept in memory for flowLog() and takeFlowLog() (default 4096) */
   flowLogCapacity?: number;
+  /** how far the ring may grow rather than overwrite decisions not yet taken (default: no growth) */
+  flowLogMaxCapacity?: number;
   conntrack?: ConntrackTable;
 }
 
@@ -86,7 +88,7 @@ export class DataPlane {
 
   constructor(opts: DataPlaneOptions = {}) {
     this.conntrack = opts.conntrack ?? new ConntrackTable();
-    this.#log = new FlowLog(opts.flowLogCapacity ?? 4096);
+    this.#log = new FlowLog(opts.flowLogCapacity ?? 4096, opts.flowLogMaxCapacity);
     this.#decision = new RuleDecision(this.conntrack, this.#counters, this.#log);
   }
 

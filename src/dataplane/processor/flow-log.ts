@@ -24,24 +24,51 @@ export type { FlowLogEntry, FlowLogFilter } from './flow-log-records.js';
  * appended since its last call to whoever stores them.
  */
 export class FlowLog {
-  readonly capacity: number;
-  readonly #ring: FlowLogRecords;
-  readonly #f64: Float64Array;
-  readonly #u32: Uint32Array;
-  readonly #u8: Uint8Array;
+  capacity: number;
+  readonly #maxCapacity: number;
+  #ring: FlowLogRecords;
+  #f64: Float64Array;
+  #u32: Uint32Array;
+  #u8: Uint8Array;
   #next = 0;
   #count = 0;
   #appended = 0;
   #taken = 0;
 
-  constructor(capacity: number) {
+  /**
+   * Up to `maxCapacity` (default `capacity`), the ring doubles instead of overwriting a record not yet
+   * taken: a hypervisor that takes after every batch keeps a small ring unless one batch logs more.
+   */
+  constructor(capacity: number, maxCapacity = capacity) {
     if (!Number.isInteger(capacity) || capacity < 1)
       throw new RangeError('flowLogCapacity must be a positive integer');
+    if (!Number.isInteger(maxCapacity) || maxCapacity < capacity)
+      throw new RangeError('flowLogMaxCapacity must be an integer of at least flowLogCapacity');
     this.capacity = capacity;
+    this.#maxCapacity = maxCapacity;
     this.#ring = new FlowLogRecords(new ArrayBuffer(capacity * FLOW_LOG_RECORD_BYTES));
     this.#f64 = this.#ring.f64;
     this.#u32 = this.#ring.u32;
     this.#u8 = this.#ring.u8;
+  }
+
+  /** The same records, oldest first from slot 0, in a ring twice as large (at most the maximum). */
+  #grow(): void {
+    const size = Math.min(2 * this.capacity, this.#maxCapacity);
+    const bytes = new Uint8Array(size * FLOW_LOG_RECORD_BYTES);
+    const oldest = (this.#next - this.#count + this.capacity) % this.capacity;
+    const head = Math.min(this.#count, this.capacity - oldest);
+    bytes.set(this.#u8.subarray(oldest * FLOW_LOG_RECORD_BYTES, (oldest + head) * FLOW_LOG_RECORD_BYTES));
+    bytes.set(
+      this.#u8.subarray(0, (this.#count - head) * FLOW_LOG_RECORD_BYTES),
+      head * FLOW_LOG_RECORD_BYTES,
+    );
+    this.#ring = new FlowLogRecords(bytes.buffer);
+    this.#f64 = this.#ring.f64;
+    this.#u32 = this.#ring.u32;
+    this.#u8 = this.#ring.u8;
+    this.#next = this.#count;
+    this.capacity = size;
   }
 
   get size(): number {
@@ -64,6 +91,7 @@ export class FlowLog {
     reason: number,
     rule: number,
   ): void {
+    if (this.#appended - this.#taken === this.capacity && this.capacity < this.#maxCapacity) this.#grow();
     const k = this.#next;
     const u32 = this.#u32;
     const u8 = this.#u8;
