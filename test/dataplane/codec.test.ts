@@ -367,15 +367,16 @@ describe('ICMP error inner header (JSON only)', () => {
 
 describe('binary batch', () => {
   /** One record written byte by byte from the format description, independent of the encoder. */
-  function handRecord(fill: (v: DataView) => void): ArrayBuffer {
-    const buf = new ArrayBuffer(8 + 48);
+  function handRecord(fill: (v: DataView) => void, magic = 'OWP1', size = 48): ArrayBuffer {
+    const buf = new ArrayBuffer(8 + size);
     const v = new DataView(buf);
-    new Uint8Array(buf).set([0x4f, 0x57, 0x50, 0x31]); // "OWP1"
+    new Uint8Array(buf).set([...magic].map((ch) => ch.charCodeAt(0)));
     v.setUint32(4, 1, true);
     fill(new DataView(buf, 8));
     return buf;
   }
-  const tcpV4 = (r: DataView) => {
+  /** bytes 0-15, the same in OWP1 and OWP4 records */
+  const tcpHead = (r: DataView) => {
     r.setUint32(0, 7, true);
     r.setUint8(4, 0);
     r.setUint8(5, 4);
@@ -384,6 +385,9 @@ describe('binary batch', () => {
     r.setUint16(8, 40512, true);
     r.setUint16(10, 443, true);
     r.setUint16(14, 60, true);
+  };
+  const tcpV4 = (r: DataView) => {
+    tcpHead(r);
     new Uint8Array(r.buffer, 8 + 16).set([10, 0, 1, 5]);
     new Uint8Array(r.buffer, 8 + 32).set([10, 0, 2, 7]);
   };
@@ -397,19 +401,14 @@ describe('binary batch', () => {
 
   it('reads OWP4 records (IPv4 only, 24 bytes) as the documented layout gives them', () => {
     const json = decodeJsonBatch({ packets: [PACKETS[0]] }, resolve, 1);
-    const hand = new ArrayBuffer(8 + 24);
-    const v = new DataView(hand);
-    new Uint8Array(hand).set([0x4f, 0x57, 0x50, 0x34]); // "OWP4"
-    v.setUint32(4, 1, true);
-    v.setUint32(8, 7, true);
-    v.setUint8(12, 0);
-    v.setUint8(13, 4);
-    v.setUint8(14, 6);
-    v.setUint8(15, 2 | 16);
-    v.setUint16(16, 40512, true);
-    v.setUint16(18, 443, true);
-    v.setUint16(22, 60, true);
-    new Uint8Array(hand, 8 + 16).set([10, 0, 1, 5, 10, 0, 2, 7]);
+    const hand = handRecord(
+      (r) => {
+        tcpHead(r);
+        new Uint8Array(r.buffer, 8 + 16).set([10, 0, 1, 5, 10, 0, 2, 7]);
+      },
+      'OWP4',
+      24,
+    );
     expect(plain(decodeBinaryBatch(hand, 1))).toEqual(plain(json));
     expect(new Uint8Array(encodeBinaryBatch(json, { ipv4Only: true }))).toEqual(new Uint8Array(hand));
   });

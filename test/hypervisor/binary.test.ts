@@ -20,45 +20,33 @@ async function postBinary(hv: string, token: string, body: ArrayBuffer) {
   return res;
 }
 
+/** A TCP packet between web-1 (10.0.1.5) and db-1 (10.0.2.7), out from web-1 or its reply. */
+function tcp(vnic: number, sport: number, flags: string, opts: { reply?: boolean; dport?: number } = {}) {
+  const dport = opts.dport ?? 5432;
+  return opts.reply
+    ? {
+        vnic,
+        dir: 'in' as const,
+        src: '10.0.2.7',
+        dst: '10.0.1.5',
+        proto: 6,
+        sport: dport,
+        dport: sport,
+        flags,
+        len: 60,
+      }
+    : { vnic, dir: 'out' as const, src: '10.0.1.5', dst: '10.0.2.7', proto: 6, sport, dport, flags, len: 60 };
+}
+
 describe('binary batches', () => {
   it('judge like JSON and answer fixed-size verdict records', async () => {
     const { hvA, agentA } = await webDbScenario('bin1');
     const vnics = await ok(call('GET', `/v1/hypervisors/${hvA}/vnics`));
     const handle = vnics.body.items.find((v: { vnic: string }) => v.vnic === 'web-1-eth0').handle as number;
     const packets = [
-      {
-        vnic: handle,
-        dir: 'out' as const,
-        src: '10.0.1.5',
-        dst: '10.0.2.7',
-        proto: 6,
-        sport: 1000,
-        dport: 5432,
-        flags: 'S',
-        len: 60,
-      },
-      {
-        vnic: handle,
-        dir: 'in' as const,
-        src: '10.0.2.7',
-        dst: '10.0.1.5',
-        proto: 6,
-        sport: 5432,
-        dport: 1000,
-        flags: 'SA',
-        len: 60,
-      },
-      {
-        vnic: handle,
-        dir: 'out' as const,
-        src: '10.0.1.5',
-        dst: '10.0.2.7',
-        proto: 6,
-        sport: 1001,
-        dport: 22,
-        flags: 'S',
-        len: 60,
-      },
+      tcp(handle, 1000, 'S'),
+      tcp(handle, 1000, 'SA', { reply: true }),
+      tcp(handle, 1001, 'S', { dport: 22 }),
       {
         vnic: 999999,
         dir: 'out' as const,
@@ -107,30 +95,7 @@ describe('binary batches', () => {
     const { hvA, agentA } = await webDbScenario('bin4');
     const vnics = await ok(call('GET', `/v1/hypervisors/${hvA}/vnics`));
     const handle = vnics.body.items.find((v: { vnic: string }) => v.vnic === 'web-1-eth0').handle as number;
-    const flow = (sport: number, flags: string, reply = false) =>
-      reply
-        ? {
-            vnic: handle,
-            dir: 'in' as const,
-            src: '10.0.2.7',
-            dst: '10.0.1.5',
-            proto: 6,
-            sport: 5432,
-            dport: sport,
-            flags,
-            len: 60,
-          }
-        : {
-            vnic: handle,
-            dir: 'out' as const,
-            src: '10.0.1.5',
-            dst: '10.0.2.7',
-            proto: 6,
-            sport,
-            dport: 5432,
-            flags,
-            len: 60,
-          };
+    const flow = (sport: number, flags: string, reply = false) => tcp(handle, sport, flags, { reply });
     // one flow opened through OWP1, another through OWP4; each continued in the other format
     const wide = (p: ReturnType<typeof flow>[]) => encodeBinaryBatch(packetsToBatch(p));
     const narrow = (p: ReturnType<typeof flow>[]) => encodeBinaryBatch(packetsToBatch(p), { ipv4Only: true });
