@@ -22,8 +22,8 @@ import {
   REASON,
   type PacketInput,
 } from '../src/dataplane/codec/index.js';
-import { DEFAULT_TIMEOUTS } from '../src/dataplane/conntrack/index.js';
 import { DataPlane } from '../src/dataplane/processor/index.js';
+import { allowTcpOut, benchRuleSet, benchVnic } from './compiled-rule-set.js';
 import { Client, isMain, startDevServer, type DevServer } from './wrangler-dev.js';
 
 const FLOWS = 32768;
@@ -229,34 +229,8 @@ function descendantsCpuSeconds(field: 'total' | 'system' = 'total'): number {
 
 /** The bench's policy as the compiler gives it to the hypervisor: stateful allow of TCP out. */
 function inProcessRuleSet(handle: number): CompiledRuleSet {
-  const none = { v4: [], v6: [] };
-  const any = { any: true, negate: false, set: none };
-  return {
-    tenant: TENANT,
-    hypervisor: HV,
-    revision: 1,
-    hash: 'e2e',
-    defaultAction: 'drop',
-    spoofGuard: false,
-    revalidateOnChange: false,
-    timeouts: { ...DEFAULT_TIMEOUTS },
-    rules: [
-      {
-        id: 'allow-tcp-out',
-        policy: 'tcp-out',
-        category: 'application',
-        action: 'allow',
-        direction: 'out',
-        stateful: true,
-        tcpStrict: false,
-        log: false,
-        src: any,
-        dst: any,
-        services: [{ proto: 6, sport: [], dport: [] }],
-      },
-    ],
-    vnics: [{ handle, id: VNIC, workload: 'e2e-1', addresses: none, out: [0], in: [] }],
-  };
+  const rules = [allowTcpOut('allow-tcp-out', { policy: 'tcp-out' })];
+  return benchRuleSet(TENANT, HV, rules, [benchVnic(handle, VNIC, 'e2e-1', [0])]);
 }
 
 /**

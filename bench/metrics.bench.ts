@@ -5,11 +5,12 @@
  * Run: npx tsx bench/metrics.bench.ts
  */
 import { pathToFileURL } from 'node:url';
-import type { CompiledRule, CompiledRuleSet, CompiledVnic } from '../src/compiler/types.js';
+import type { CompiledRuleSet, CompiledVnic } from '../src/compiler/types.js';
 import { allocBatch, type PacketBatch, type VerdictBatch } from '../src/dataplane/codec/index.js';
-import { DEFAULT_TIMEOUTS, TCP_ACK, TCP_SYN } from '../src/dataplane/conntrack/index.js';
+import { TCP_ACK, TCP_SYN } from '../src/dataplane/conntrack/index.js';
 import { DataPlane } from '../src/dataplane/processor/index.js';
 import { VerdictTally } from '../src/metrics/verdict-tally.js';
+import { allowTcpOut, benchRuleSet, benchVnic } from './compiled-rule-set.js';
 import { bestOf3, lcg, printFigures } from './timing.js';
 
 const TCP = 6;
@@ -22,35 +23,9 @@ const ROUNDS = 4;
 const PACKETS = BATCH * BATCHES * ROUNDS;
 
 function ruleSet(tenant: string, first: number): CompiledRuleSet {
-  const none = { v4: [], v6: [] };
-  const rule: CompiledRule = {
-    id: 'any-out',
-    policy: 'bench',
-    category: 'application',
-    action: 'allow',
-    direction: 'out',
-    stateful: true,
-    tcpStrict: false,
-    log: false,
-    src: { any: true, negate: false, set: none },
-    dst: { any: true, negate: false, set: none },
-    services: [{ proto: TCP, sport: [], dport: [] }],
-  };
   const vnics: CompiledVnic[] = [];
-  for (let v = first; v < first + VNICS / 2; v++)
-    vnics.push({ handle: v, id: `vm-${v}-eth0`, workload: `vm-${v}`, addresses: none, out: [0], in: [] });
-  return {
-    tenant,
-    hypervisor: 'hv-1',
-    revision: 1,
-    hash: tenant,
-    defaultAction: 'drop',
-    spoofGuard: false,
-    revalidateOnChange: false,
-    timeouts: { ...DEFAULT_TIMEOUTS },
-    rules: [rule],
-    vnics,
-  };
+  for (let v = first; v < first + VNICS / 2; v++) vnics.push(benchVnic(v, `vm-${v}-eth0`, `vm-${v}`, [0]));
+  return benchRuleSet(tenant, 'hv-1', [allowTcpOut('any-out')], vnics);
 }
 
 /** Packet `i` of `batch`: flow `n`, in its original direction or as the reply. */

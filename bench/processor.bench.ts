@@ -5,10 +5,11 @@
  * Run: npx tsx bench/processor.bench.ts
  */
 import { pathToFileURL } from 'node:url';
-import type { CompiledRule, CompiledRuleSet, CompiledVnic } from '../src/compiler/types.js';
+import type { CompiledRuleSet, CompiledVnic } from '../src/compiler/types.js';
 import { allocBatch, REASON, type PacketBatch } from '../src/dataplane/codec/index.js';
 import { DEFAULT_TIMEOUTS, TCP_ACK, TCP_PSH, TCP_SYN } from '../src/dataplane/conntrack/index.js';
 import { DataPlane } from '../src/dataplane/processor/index.js';
+import { allowTcpOut, benchRuleSet, benchVnic } from './compiled-rule-set.js';
 import { bestOf3, lcg } from './timing.js';
 
 const TCP = 6;
@@ -21,36 +22,18 @@ const ROUNDS = 4;
 const PACKETS = BATCH * BATCHES * ROUNDS;
 
 function ruleSet(): CompiledRuleSet {
-  const none = { v4: [], v6: [] };
-  const rule = (id: string, ports: number[]): CompiledRule => ({
-    id,
-    policy: 'bench',
-    category: 'application',
-    action: 'allow',
-    direction: 'out',
-    stateful: true,
-    tcpStrict: false,
-    log: false,
-    src: { any: true, negate: false, set: none },
-    dst: { any: false, negate: false, set: { v4: [0x0a000000, 0x0affffff], v6: [] } },
-    services: [{ proto: TCP, sport: [], dport: ports }],
-  });
+  const tenNet = { any: false, negate: false, set: { v4: [0x0a000000, 0x0affffff], v6: [] } };
   const vnics: CompiledVnic[] = [];
-  for (let v = 1; v <= VNICS; v++) {
-    vnics.push({ handle: v, id: `vm-${v}-eth0`, workload: `vm-${v}`, addresses: none, out: [0, 1], in: [] });
-  }
-  return {
-    tenant: 'bench',
-    hypervisor: 'hv-1',
-    revision: 1,
-    hash: 'bench',
-    defaultAction: 'drop',
-    spoofGuard: false,
-    revalidateOnChange: false,
-    timeouts: { ...DEFAULT_TIMEOUTS },
-    rules: [rule('web', [443, 443, 80, 80]), rule('db', [5432, 5432, 22, 22])],
+  for (let v = 1; v <= VNICS; v++) vnics.push(benchVnic(v, `vm-${v}-eth0`, `vm-${v}`, [0, 1]));
+  return benchRuleSet(
+    'bench',
+    'hv-1',
+    [
+      allowTcpOut('web', { dst: tenNet, dport: [443, 443, 80, 80] }),
+      allowTcpOut('db', { dst: tenNet, dport: [5432, 5432, 22, 22] }),
+    ],
     vnics,
-  };
+  );
 }
 
 interface Flows {
