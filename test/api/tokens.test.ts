@@ -122,6 +122,22 @@ describe('token reads kept for a second', () => {
     expect(after.map((r) => r.status)).toEqual(after.map(() => 401));
   });
 
+  it('two concurrent revocations of one token: one 204, one 404; others than an admin cannot revoke', async () => {
+    const t = await issue({ role: 'auditor', name: 'revoked twice' });
+    await createTenant('tok-c');
+    const editor = await issueToken('editor', { tenant: 'tok-c' });
+    const refused = await call('DELETE', `/v1/tokens/${t.id}`, { token: editor });
+    expect(refused.status).toBe(403);
+    expect((await call('DELETE', `/v1/tokens/${t.id}`, { token: t.token })).status).toBe(403);
+    await ok(call('GET', '/v1/tenants/tok-a', { token: t.token }));
+    const both = await Promise.all([
+      call('DELETE', `/v1/tokens/${t.id}`),
+      call('DELETE', `/v1/tokens/${t.id}`),
+    ]);
+    expect(both.map((r) => r.status).sort()).toEqual([204, 404]);
+    expect((await call('GET', '/v1/tenants/tok-a', { token: t.token })).status).toBe(401);
+  });
+
   it('stops trusting a row within TOKEN_CACHE_MS when another isolate deletes it from D1', async () => {
     const t = await issue({ role: 'auditor', name: 'deleted elsewhere' });
     await ok(call('GET', '/v1/tenants/tok-a', { token: t.token }));
