@@ -126,6 +126,34 @@ describe('binary batches', () => {
     expect(after.reason).toEqual([REASON.new]);
   });
 
+  it('keeps every flow of concurrent OWP1 and OWP4 batches to one hypervisor', async () => {
+    const { hvA, agentA } = await webDbScenario('bin5');
+    const vnics = await ok(call('GET', `/v1/hypervisors/${hvA}/vnics`));
+    const handle = vnics.body.items.find((v: { vnic: string }) => v.vnic === 'web-1-eth0').handle as number;
+    const encode = (i: number, p: ReturnType<typeof tcp>[]) =>
+      encodeBinaryBatch(packetsToBatch(p), { ipv4Only: i % 2 === 1 });
+    const sports = (i: number) => Array.from({ length: 50 }, (_, k) => 3000 + 50 * i + k);
+    const round = async (flags: string, reply = false) =>
+      Promise.all(
+        Array.from({ length: 8 }, async (_, i) => {
+          const res = await postBinary(
+            hvA,
+            agentA,
+            encode(
+              i,
+              sports(i).map((p) => tcp(handle, p, flags, { reply })),
+            ),
+          );
+          expect(res.status).toBe(200);
+          return [...decodeBinaryVerdicts(await res.arrayBuffer()).reason];
+        }),
+      );
+    for (const reasons of await round('S')) expect(new Set(reasons)).toEqual(new Set([REASON.new]));
+    for (const reasons of await round('SA', true))
+      expect(new Set(reasons)).toEqual(new Set([REASON.established]));
+    for (const reasons of await round('A')) expect(new Set(reasons)).toEqual(new Set([REASON.established]));
+  });
+
   it('refuses a malformed binary batch whole, naming the record', async () => {
     const { hvA, agentA } = await webDbScenario('bin2');
     const batch = encodeBinaryBatch(
