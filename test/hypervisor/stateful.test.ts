@@ -102,6 +102,12 @@ describe('stateful data plane through the API', () => {
     expect(
       (await call('POST', `/v1/hypervisors/${hvA}/packets`, { token: agentA, raw: '{"packets": [' })).status,
     ).toBe(400);
+    const deep = `{"packets": [${'['.repeat(5000)}${']'.repeat(5000)}]}`;
+    const nested = await call('POST', `/v1/hypervisors/${hvA}/packets`, { token: agentA, raw: deep });
+    expect(nested.status).toBe(422);
+    expect(nested.body.error.code).toBe('too-deep');
+    // the hypervisor still judges after it
+    expect((await sendOne(hvA, agentA, { ...good, sport: 4242 })).reason).toBe('new');
   });
 
   it('shows desired vs realized revision per tenant; a change is realized on affected hypervisors only', async () => {

@@ -9,7 +9,15 @@ import { assertHypervisorAgent, assertRole, assertTenantRead } from '../auth/pri
 import type { Context } from 'hono';
 import { etag } from 'hono/etag';
 import { router, type AppEnv } from '../context.js';
-import { badRequest, batchRefused, notFound, tooLarge, unsupportedMediaType } from '../errors.js';
+import {
+  badRequest,
+  batchRefused,
+  notFound,
+  tooLarge,
+  unprocessable,
+  unsupportedMediaType,
+} from '../errors.js';
+import { nestsDeeperThan } from '../json-depth.js';
 import { ERRORS, ok, security, TOO_LARGE } from '../openapi-helpers.js';
 import { Id, TenantObjectParams, TenantParam } from '../schemas/common.js';
 import { readableTenant } from '../tenant-write.js';
@@ -27,6 +35,8 @@ dataplaneRoutes.use('/v1/tenants/:t/policies/:id/stats', etag());
 
 /** Bodies above this are refused before they are read whole. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** A batch nests four deep (body, packets, packet, an ICMP error's inner header): room to spare. */
+const MAX_BATCH_DEPTH = 8;
 const Param = z.object({
   h: Id.openapi({ param: { name: 'h', in: 'path', description: 'the hypervisor id' }, example: 'hv-1' }),
 });
@@ -151,9 +161,13 @@ dataplaneRoutes.openapi(
     }
     if (!type.startsWith('application/json'))
       throw unsupportedMediaType('send application/json or application/octet-stream');
+    const text = new TextDecoder().decode(body);
+    // the parse crosses to the object by structured clone, which a deep enough nesting overflows
+    if (nestsDeeperThan(text, MAX_BATCH_DEPTH))
+      throw unprocessable('too-deep', `body: nested deeper than ${MAX_BATCH_DEPTH} levels`);
     let parsed: unknown;
     try {
-      parsed = JSON.parse(new TextDecoder().decode(body));
+      parsed = JSON.parse(text);
     } catch {
       throw badRequest('body: malformed JSON');
     }
