@@ -26,6 +26,7 @@ import {
 } from '../dataplane/processor/index.js';
 import type { Env } from '../env.js';
 import { VerdictTally, type TallyRow } from '../metrics/verdict-tally.js';
+import { binaryBatchAnswer, isBinaryBatch } from './binary-exchange.js';
 import { EvidenceStore } from './evidence-store.js';
 import { FlowLogStore, type FlowLogPage } from './flow-log-store.js';
 import { FlowStore, onlyVnics, withoutVnics } from './flow-store.js';
@@ -320,6 +321,12 @@ export class HypervisorDO extends DurableObject<Env> {
         return { verdicts: verdictsToJson(v, (h) => this.#plane.ruleRef(h)) };
       },
     );
+  }
+
+  /** Binary batches come by fetch (see binary-exchange.ts); everything else by RPC. */
+  override async fetch(request: Request): Promise<Response> {
+    if (!isBinaryBatch(request)) return new Response(null, { status: 404 });
+    return binaryBatchAnswer(await this.processBinary(await request.arrayBuffer()));
   }
 
   async processBinary(buf: ArrayBuffer): Promise<BatchOutcome<ArrayBuffer>> {

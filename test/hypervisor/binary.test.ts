@@ -9,7 +9,19 @@ import {
 import { call, ok } from '../api/client.js';
 import { send, webDbScenario } from './scenario.js';
 
-async function postBinary(hv: string, token: string, body: ArrayBuffer) {
+/** The bytes in chunks of `size`, as a body of no declared length (sent chunked). */
+function chunked(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {
+  let at = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (at >= bytes.length) return controller.close();
+      controller.enqueue(bytes.slice(at, at + size));
+      at += size;
+    },
+  });
+}
+
+async function postBinary(hv: string, token: string, body: ArrayBuffer | ReadableStream<Uint8Array>) {
   const res = await exports.default.fetch(
     new Request(`http://omniwall.test/v1/hypervisors/${hv}/packets`, {
       method: 'POST',
@@ -169,6 +181,32 @@ describe('binary batches', () => {
     expect(body.error.message).toMatch(/packets\[1\]\.dir/);
     const truncated = await postBinary(hvA, agentA, batch.slice(0, 30));
     expect(truncated.status).toBe(400);
+  });
+
+  it('judges a batch streamed without a declared length as a sized one; over 4 MiB streamed is a 413', async () => {
+    const { hvA, agentA } = await webDbScenario('bin-chunked');
+    const vnics = await ok(call('GET', `/v1/hypervisors/${hvA}/vnics`));
+    const handle = vnics.body.items.find((v: { vnic: string }) => v.vnic === 'web-1-eth0').handle as number;
+    const opens = Array.from({ length: 300 }, (_, i) => tcp(handle, 2000 + i, 'S'));
+    const first = new Uint8Array(encodeBinaryBatch(packetsToBatch(opens)));
+    const res = await postBinary(hvA, agentA, chunked(first, 1000));
+    expect(res.status).toBe(200);
+    const v = decodeBinaryVerdicts(await res.arrayBuffer());
+    expect(v.count).toBe(300);
+    expect([...v.reason].every((r) => r === REASON.new)).toBe(true);
+    const replies = opens.map((p) => tcp(handle, p.sport, 'SA', { reply: true }));
+    const again = await postBinary(hvA, agentA, encodeBinaryBatch(packetsToBatch(replies)));
+    expect(
+      [...decodeBinaryVerdicts(await again.arrayBuffer()).reason].every((r) => r === REASON.established),
+    ).toBe(true);
+
+    const big = new Uint8Array(4 * 1024 * 1024 + 8);
+    big.set(first.subarray(0, 8));
+    const tooBig = await postBinary(hvA, agentA, chunked(big, 256 * 1024));
+    expect(tooBig.status).toBe(413);
+    const truncated = await postBinary(hvA, agentA, chunked(first.subarray(0, 100), 7));
+    expect(truncated.status).toBe(400);
+    expect(((await truncated.json()) as { error: { code: string } }).error.code).toBe('bad-batch');
   });
 
   it('cuts established flows on a policy change only with revalidateOnChange', async () => {

@@ -17,6 +17,7 @@ import {
   unprocessable,
   unsupportedMediaType,
 } from '../errors.js';
+import { exchangeBinaryBatch } from '../../hypervisor/binary-exchange.js';
 import { nestsDeeperThan } from '../json-depth.js';
 import { ERRORS, ok, security, TOO_LARGE } from '../openapi-helpers.js';
 import { Id, TenantObjectParams, TenantParam } from '../schemas/common.js';
@@ -78,12 +79,17 @@ async function hypervisorReader(c: Context<AppEnv>, h: string): Promise<(tenant:
   return (tenant) => p.role !== 'auditor' || p.tenant === null || p.tenant === tenant;
 }
 
+const batchTooLarge = () => tooLarge(`a batch body may be at most ${MAX_BODY_BYTES} bytes`);
+
+function assertBatchLength(c: Context<AppEnv>): void {
+  if (Number(c.req.header('content-length') ?? '0') > MAX_BODY_BYTES) throw batchTooLarge();
+}
+
 async function readBody(c: Context<AppEnv>): Promise<ArrayBuffer> {
-  const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) throw tooLarge(`a batch body may be at most ${MAX_BODY_BYTES} bytes`);
+  assertBatchLength(c);
   // hono's cached read: the body as sent (or as a validator read it), without teeing the stream
   const buf = await c.req.arrayBuffer();
-  if (buf.byteLength > MAX_BODY_BYTES) throw tooLarge(`a batch body may be at most ${MAX_BODY_BYTES} bytes`);
+  if (buf.byteLength > MAX_BODY_BYTES) throw batchTooLarge();
   return buf;
 }
 
@@ -153,14 +159,16 @@ dataplaneRoutes.openapi(
     assertHypervisorAgent(c.get('principal'), h);
     const type = c.req.header('content-type') ?? '';
     const stub = hypervisorOf(c.env, h);
-    const body = await readBody(c);
     if (type.startsWith('application/octet-stream')) {
-      const out = await stub.processBinary(body);
+      assertBatchLength(c);
+      // streamed to the object unread; request hygiene buffered a body of no declared length within the limit
+      const out = await exchangeBinaryBatch(stub, c.req.raw.body);
       if (!out.ok) throw batchRefused(out);
-      return new Response(out.result, { headers: { 'content-type': 'application/octet-stream' } }) as never;
+      return new Response(out.verdicts, { headers: { 'content-type': 'application/octet-stream' } }) as never;
     }
     if (!type.startsWith('application/json'))
       throw unsupportedMediaType('send application/json or application/octet-stream');
+    const body = await readBody(c);
     const text = new TextDecoder().decode(body);
     // the parse crosses to the object by structured clone, which a deep enough nesting overflows
     if (nestsDeeperThan(text, MAX_BATCH_DEPTH))
