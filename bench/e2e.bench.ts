@@ -18,6 +18,7 @@ import {
   decodeBinaryBatch,
   decodeBinaryVerdicts,
   encodeBinaryBatch,
+  encodeColumnarBatch,
   packetsToBatch,
   REASON,
   type PacketInput,
@@ -71,9 +72,14 @@ function packet(f: Flow, reply: boolean, flags: string, len: number): Packet {
     : { dir: 'out', src: f.src, dst: f.dst, proto: 6, sport: f.sport, dport: f.dport, flags, len };
 }
 
-/** OWP1 records, or with `ipv4Only` the compact OWP4 ones */
-function binaryBody(handle: number, packets: readonly Packet[], ipv4Only = false): ArrayBuffer {
-  return encodeBinaryBatch(packetsToBatch(packets.map((p) => ({ ...p, vnic: handle }))), { ipv4Only });
+type BinaryFormat = 'OWP1' | 'OWP4' | 'OWC1';
+
+/** OWP1 records, the compact OWP4 ones (IPv4 only) or OWC1 columns */
+function binaryBody(handle: number, packets: readonly Packet[], format: BinaryFormat = 'OWP1'): ArrayBuffer {
+  const batch = packetsToBatch(packets.map((p) => ({ ...p, vnic: handle })));
+  return format === 'OWC1'
+    ? encodeColumnarBatch(batch)
+    : encodeBinaryBatch(batch, { ipv4Only: format === 'OWP4' });
 }
 
 /** JSON packets per request: the 4 MiB body limit holds about 30,000 of these, the binary batch 65,536 */
@@ -328,7 +334,8 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
       packets.push(packet(f, false, i & 1 ? 'PA' : 'A', 1400), packet(f, true, 'A', 1400));
     });
     const binBody = binaryBody(handle, packets);
-    const compactBody = binaryBody(handle, packets, true);
+    const compactBody = binaryBody(handle, packets, 'OWP4');
+    const columnsBody = binaryBody(handle, packets, 'OWC1');
     const jsonText = jsonBodies(packets);
     const emptyBody = binaryBody(handle, []);
 
@@ -336,6 +343,7 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
     for (let i = 0; i < 3; i++) {
       await postBinary(e, binBody);
       await postBinary(e, compactBody);
+      await postBinary(e, columnsBody);
       await postJson(e, jsonText);
     }
 
@@ -354,6 +362,11 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
     const compact = await sustained(async () =>
       binaryMismatches(await postBinary(e, compactBody), BATCH, ACTION.allow, REASON.established),
     );
+    const columnsCpu = descendantsCpuSeconds();
+    const columns = await sustained(async () =>
+      binaryMismatches(await postBinary(e, columnsBody), BATCH, ACTION.allow, REASON.established),
+    );
+    const columnsServerCpu = descendantsCpuSeconds() - columnsCpu;
     const json = await sustained(async () => jsonMismatches(await postJson(e, jsonText), BATCH));
 
     // where the time goes
@@ -388,6 +401,11 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
       compactPps: compact.pps,
       compactVsInProcess: compact.pps / inProcess,
       compactMismatches: compact.bad,
+      // the same packets as OWC1 columns, which the object judges in place (no decode copy)
+      columnsPps: columns.pps,
+      columnsVsInProcess: columns.pps / inProcess,
+      columnsMismatches: columns.bad,
+      columnsServerCpuNsPerPacket: (columnsServerCpu * 1e9) / (columns.batches * BATCH),
       // the machine's 1-minute load around the binary run, and this client's CPU share of it
       loadBefore,
       loadAfter,

@@ -77,7 +77,7 @@ export interface paths {
     put?: never;
     /**
      * Judge a batch of packets
-     * @description Judges a batch of up to 65,536 packets (JSON, or with application/octet-stream the binary records of the README: OWP1, or OWP4 for IPv4 only). A malformed batch is refused whole (400, naming the first bad record); over the limit is 413.
+     * @description Judges a batch of up to 65,536 packets (JSON, or with application/octet-stream the binary records of the README: OWP1, OWP4 for IPv4 only, or OWC1 in columns). A malformed batch is refused whole (400, naming the first bad record); over the limit is 413.
      */
     post: operations['judgePackets'];
     delete?: never;

@@ -331,7 +331,12 @@ export class HypervisorDO extends DurableObject<Env> {
 
   async processBinary(buf: ArrayBuffer): Promise<BatchOutcome<ArrayBuffer>> {
     return this.#run(
-      () => (this.#binaryBatch = decodeBinaryBatch(buf, MAX_BATCH_PACKETS, this.#binaryBatch)),
+      () => {
+        const batch = decodeBinaryBatch(buf, MAX_BATCH_PACKETS, this.#binaryBatch);
+        // an OWC1 batch is views over this body: no arrays to keep for the next one
+        if (batch.vnic.buffer !== buf) this.#binaryBatch = batch;
+        return batch;
+      },
       (batch) => encodeBinaryVerdicts(this.#judge(batch)),
     );
   }

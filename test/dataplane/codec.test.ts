@@ -505,7 +505,9 @@ describe('binary batch', () => {
     );
     const magic = buf.slice(0);
     new Uint8Array(magic)[3] = 0x32;
-    expect(errorOf(() => decodeBinaryBatch(magic, 10)).message).toBe('header.magic: is not "OWP1" or "OWP4"');
+    expect(errorOf(() => decodeBinaryBatch(magic, 10)).message).toBe(
+      'header.magic: is not "OWP1", "OWP4" or "OWC1"',
+    );
     const short = errorOf(() => decodeBinaryBatch(cut(buf.byteLength - 1), 10));
     expect([short.index, short.message]).toEqual([-1, `length: 343 bytes, expected 8 + 48 × 7 = 344`]);
     const long = new Uint8Array(buf.byteLength + 48);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeBinaryVerdicts,
   encodeBinaryBatch,
+  encodeColumnarBatch,
   packetsToBatch,
   REASON,
 } from '../../src/dataplane/codec/index.js';
@@ -103,7 +104,7 @@ describe('binary batches', () => {
     expect(json[0]!.reason).toBe('established');
   });
 
-  it('judges OWP4 (IPv4-only) records as OWP1 ones, and refuses an IPv6 record in one whole', async () => {
+  it('judges OWP4 (IPv4-only) and OWC1 (columns) batches as OWP1 ones, and refuses an IPv6 record in OWP4', async () => {
     const { hvA, agentA } = await webDbScenario('bin4');
     const vnics = await ok(call('GET', `/v1/hypervisors/${hvA}/vnics`));
     const handle = vnics.body.items.find((v: { vnic: string }) => v.vnic === 'web-1-eth0').handle as number;
@@ -111,20 +112,25 @@ describe('binary batches', () => {
     // one flow opened through OWP1, another through OWP4; each continued in the other format
     const wide = (p: ReturnType<typeof flow>[]) => encodeBinaryBatch(packetsToBatch(p));
     const narrow = (p: ReturnType<typeof flow>[]) => encodeBinaryBatch(packetsToBatch(p), { ipv4Only: true });
+    const columns = (p: ReturnType<typeof flow>[]) => encodeColumnarBatch(packetsToBatch(p));
     const opened = [
       await postBinary(hvA, agentA, wide([flow(2000, 'S'), flow(2000, 'SA', true)])),
       await postBinary(hvA, agentA, narrow([flow(2001, 'S'), flow(2001, 'SA', true)])),
+      await postBinary(hvA, agentA, columns([flow(2004, 'S'), flow(2004, 'SA', true)])),
     ];
     const verdicts = async (r: Response) => {
       expect(r.status).toBe(200);
       const v = decodeBinaryVerdicts(await r.arrayBuffer());
       return { reason: [...v.reason], action: [...v.action], rule: [...v.rule] };
     };
-    const [a, b] = [await verdicts(opened[0]!), await verdicts(opened[1]!)];
+    const [a, b, c] = [await verdicts(opened[0]!), await verdicts(opened[1]!), await verdicts(opened[2]!)];
     expect(b).toEqual(a);
+    expect(c).toEqual(a);
     expect(a.reason).toEqual([REASON.new, REASON.established]);
-    const crossed = await verdicts(await postBinary(hvA, agentA, narrow([flow(2000, 'A'), flow(2001, 'A')])));
+    const crossed = await verdicts(await postBinary(hvA, agentA, narrow([flow(2000, 'A'), flow(2004, 'A')])));
     expect(crossed.reason).toEqual([REASON.established, REASON.established]);
+    const back = await verdicts(await postBinary(hvA, agentA, columns([flow(2000, 'A'), flow(2001, 'A')])));
+    expect(back.reason).toEqual([REASON.established, REASON.established]);
 
     const bad = narrow([flow(2002, 'S'), flow(2003, 'S')]);
     new DataView(bad, 8 + 24).setUint8(5, 6); // record 1 says IPv6
@@ -138,12 +144,14 @@ describe('binary batches', () => {
     expect(after.reason).toEqual([REASON.new]);
   });
 
-  it('keeps every flow of concurrent OWP1 and OWP4 batches to one hypervisor', async () => {
+  it('keeps every flow of concurrent OWP1, OWP4 and OWC1 batches to one hypervisor', async () => {
     const { hvA, agentA } = await webDbScenario('bin5');
     const vnics = await ok(call('GET', `/v1/hypervisors/${hvA}/vnics`));
     const handle = vnics.body.items.find((v: { vnic: string }) => v.vnic === 'web-1-eth0').handle as number;
     const encode = (i: number, p: ReturnType<typeof tcp>[]) =>
-      encodeBinaryBatch(packetsToBatch(p), { ipv4Only: i % 2 === 1 });
+      i % 3 === 2
+        ? encodeColumnarBatch(packetsToBatch(p))
+        : encodeBinaryBatch(packetsToBatch(p), { ipv4Only: i % 3 === 1 });
     const sports = (i: number) => Array.from({ length: 50 }, (_, k) => 3000 + 50 * i + k);
     const round = async (flags: string, reply = false) =>
       Promise.all(

@@ -103,7 +103,7 @@ dataplaneRoutes.openapi(
     security,
     description:
       'Judges a batch of up to 65,536 packets (JSON, or with application/octet-stream the binary records of ' +
-      'the README: OWP1, or OWP4 for IPv4 only). A malformed batch is refused whole (400, naming the first ' +
+      'the README: OWP1, OWP4 for IPv4 only, or OWC1 in columns). A malformed batch is refused whole (400, naming the first ' +
       'bad record); over the limit is 413.',
     request: {
       params: Param,
@@ -133,7 +133,8 @@ dataplaneRoutes.openapi(
             schema: {
               type: 'string',
               format: 'binary',
-              description: 'OWP1 (48-byte) or OWP4 (24-byte IPv4) packet records as the README specifies',
+              description:
+                'OWP1 (48-byte) or OWP4 (24-byte IPv4) packet records, or OWC1 columns, as the README specifies',
             },
           },
         },

@@ -1,5 +1,7 @@
 import { BatchError, BatchTooLargeError } from './batch-errors.js';
-import { allocBatch, isIcmp, PROTO_TCP, type PacketBatch } from './packet-batch.js';
+import { allocBatch, PROTO_TCP, type PacketBatch } from './packet-batch.js';
+import { decodeColumnarBatch, PACKET_MAGIC_COLUMNS } from './columnar-batch.js';
+import { recordError, recordIsBad } from './record-checks.js';
 import { bswap32, leWordsToBuffer, readLeWords } from './le-words.js';
 
 /** "OWP1" read as a little-endian u32. */
@@ -22,20 +24,23 @@ function bad(i: number, field: string, detail: string): BatchError {
 }
 
 /** Checks the header and length; returns the record count and the words a record has. */
-function readHeader(buf: ArrayBuffer, maxPackets: number): { count: number; recordWords: number } {
+function readHeader(
+  buf: ArrayBuffer,
+  maxPackets: number,
+): { count: number; recordWords: number; columns: boolean } {
   const size = buf.byteLength;
   if (size < PACKET_HEADER_BYTES) throw bad(-1, 'header', `${size} bytes is shorter than the 8-byte header`);
   const view = new DataView(buf);
   const magic = view.getUint32(0, true);
-  if (magic !== PACKET_MAGIC && magic !== PACKET_MAGIC_V4)
-    throw bad(-1, 'header.magic', 'is not "OWP1" or "OWP4"');
+  if (magic !== PACKET_MAGIC && magic !== PACKET_MAGIC_V4 && magic !== PACKET_MAGIC_COLUMNS)
+    throw bad(-1, 'header.magic', 'is not "OWP1", "OWP4" or "OWC1"');
   const count = view.getUint32(4, true);
   if (count > maxPackets) throw new BatchTooLargeError(count, maxPackets);
-  const record = magic === PACKET_MAGIC ? PACKET_RECORD_BYTES : PACKET_RECORD_BYTES_V4;
+  const record = magic === PACKET_MAGIC_V4 ? PACKET_RECORD_BYTES_V4 : PACKET_RECORD_BYTES;
   const expected = PACKET_HEADER_BYTES + record * count;
   if (size !== expected)
     throw bad(-1, 'length', `${size} bytes, expected 8 + ${record} × ${count} = ${expected}`);
-  return { count, recordWords: record / 4 };
+  return { count, recordWords: record / 4, columns: magic === PACKET_MAGIC_COLUMNS };
 }
 
 /**
@@ -49,11 +54,13 @@ function batchFor(count: number, spare: PacketBatch | undefined): PacketBatch {
 
 /**
  * Decodes a binary packet batch without per-packet allocation, into `spare`'s arrays when they are long
- * enough (the result is then valid until the next decode into them). Throws BatchError naming the first
- * bad record and field, or BatchTooLargeError when it holds more than maxPackets.
+ * enough (the result is then valid until the next decode into them); an OWC1 batch decodes to views over
+ * `buf` itself (see decodeColumnarBatch). Throws BatchError naming the first bad record and field, or
+ * BatchTooLargeError when it holds more than maxPackets.
  */
 export function decodeBinaryBatch(buf: ArrayBuffer, maxPackets: number, spare?: PacketBatch): PacketBatch {
-  const { count, recordWords } = readHeader(buf, maxPackets);
+  const { count, recordWords, columns } = readHeader(buf, maxPackets);
+  if (columns) return decodeColumnarBatch(buf, count);
   const compact = recordWords === RECORD_WORDS_V4;
   const w = readLeWords(buf);
   const b = batchFor(count, spare);
@@ -65,17 +72,8 @@ export function decodeBinaryBatch(buf: ArrayBuffer, maxPackets: number, spare?: 
     const p = (meta >>> 16) & 0xff;
     const ports = w[at + 2]!;
     const idLen = w[at + 3]!;
-    if (d > 1) throw bad(i, 'dir', `${d} is not 0 (out) or 1 (in)`);
-    if (fam !== 4 && fam !== 6) throw bad(i, 'family', `${fam} is not 4 or 6`);
-    if (isIcmp(p)) {
-      if ((ports & 0xff00ff00) !== 0) {
-        const [field, what, v] =
-          ports & 0xff00 ? ['sport', 'type', ports & 0xffff] : ['dport', 'code', ports >>> 16];
-        throw bad(i, field, `ICMP ${what} ${v} is not in 0..255`);
-      }
-    } else if ((idLen & 0xffff) !== 0) {
-      throw bad(i, 'icmpId', `${idLen & 0xffff} must be 0 unless proto is ICMP (1) or ICMPv6 (58)`);
-    }
+    if (recordIsBad(d, fam, p, ports & 0xffff, ports >>> 16, idLen & 0xffff))
+      throw recordError(i, d, fam, p, ports & 0xffff, ports >>> 16, idLen & 0xffff);
     const o = i * 4;
     src[o] = bswap32(w[at + 4]!);
     if (compact) {

@@ -12,6 +12,7 @@ export { formatTcpFlags, parseTcpFlags, TCP_FLAG, TCP_FLAG_LETTERS } from './tcp
 export type { InnerHeader, PacketFields } from './packet-fields.js';
 export { decodeJsonBatch, type JsonBatch, type JsonPacket, type VnicResolver } from './json-batch.js';
 export { packetsToBatch, type PacketInput } from './packet-input.js';
+export { encodeColumnarBatch, PACKET_COLUMN_BYTES, PACKET_MAGIC_COLUMNS } from './columnar-batch.js';
 export {
   decodeBinaryBatch,
   encodeBinaryBatch,

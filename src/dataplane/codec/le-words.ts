@@ -1,6 +1,6 @@
 /** Fast little-endian u32 access through native typed arrays, for the fixed-layout binary formats. */
 
-const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+export const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Reverses the bytes of every 4-byte group in place. */
 function swapWords(bytes: Uint8Array): void {
@@ -11,6 +11,19 @@ function swapWords(bytes: Uint8Array): void {
     bytes[i + 1] = bytes[i + 2]!;
     bytes[i + 2] = b;
     bytes[i + 3] = a;
+  }
+}
+
+/**
+ * Swaps little-endian wire order and host order in place (a big-endian host only): `bytes` holds u32 words
+ * up to `halvesFrom`, then u16 halves.
+ */
+export function hostOrderInPlace(bytes: Uint8Array, halvesFrom: number): void {
+  swapWords(bytes.subarray(0, halvesFrom));
+  for (let i = halvesFrom; i + 1 < bytes.length; i += 2) {
+    const a = bytes[i]!;
+    bytes[i] = bytes[i + 1]!;
+    bytes[i + 1] = a;
   }
 }
 
