@@ -278,6 +278,22 @@ function summarize(values: number[]): { best: number; median: number } {
   return { best: sorted[sorted.length - 1]!, median: sorted[sorted.length >> 1]! };
 }
 
+/** One format's figures under its bench.mjs keys: `${name}Pps`, `${name}VsInProcess`, … */
+function formatFigures(
+  name: string,
+  run: { best: number; median: number; bad: number; serverNsPerPacket: number },
+  inProcess: { best: number; median: number },
+): Record<string, number> {
+  return {
+    [`${name}Pps`]: run.best,
+    [`${name}VsInProcess`]: run.best / inProcess.best,
+    [`${name}MedianPps`]: run.median,
+    [`${name}MedianVsInProcess`]: run.median / inProcess.median,
+    [`${name}Mismatches`]: run.bad,
+    [`${name}ServerCpuNsPerPacket`]: run.serverNsPerPacket,
+  };
+}
+
 interface FormatRun {
   pps: number[];
   batches: number;
@@ -431,33 +447,18 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
       flows: FLOWS,
       batchPackets: BATCH,
       concurrency: CONCURRENCY,
-      // best rounds (the machine at its fastest for each), then median rounds, of the interleaved runs
-      binaryPps: binary.best,
       inProcessPps: inProcess.best,
-      binaryVsInProcess: binary.best / inProcess.best,
-      binaryMedianPps: binary.median,
       inProcessMedianPps: inProcess.median,
-      binaryMedianVsInProcess: binary.median / inProcess.median,
-      // the same packets as OWP4 records (IPv4 only, 24 bytes instead of 48)
-      compactPps: compact.best,
-      compactVsInProcess: compact.best / inProcess.best,
-      compactMedianPps: compact.median,
-      compactMedianVsInProcess: compact.median / inProcess.median,
-      compactMismatches: compact.bad,
-      // the same packets as OWC1 columns, which the object judges where they arrived (no decode copy)
-      columnsPps: columns.best,
-      columnsVsInProcess: columns.best / inProcess.best,
-      columnsMedianPps: columns.median,
-      columnsMedianVsInProcess: columns.median / inProcess.median,
-      columnsMismatches: columns.bad,
+      // per format (binary: OWP1; compact: OWP4, IPv4 only, 24 bytes; columns: OWC1, judged where it
+      // arrived): best rounds (the machine at its fastest for each), then median rounds
+      ...formatFigures('binary', binary, inProcess),
+      ...formatFigures('compact', compact, inProcess),
+      ...formatFigures('columns', columns, inProcess),
       // the machine's 1-minute load around the binary rounds
       loadBefore,
       loadAfter,
       cores: cpus().length,
       // CPU of the serving tree (workerd, wrangler) and of this client per packet, over all rounds
-      binaryServerCpuNsPerPacket: binary.serverNsPerPacket,
-      compactServerCpuNsPerPacket: compact.serverNsPerPacket,
-      columnsServerCpuNsPerPacket: columns.serverNsPerPacket,
       binaryClientCpuNsPerPacket: binary.clientNsPerPacket,
       binaryPerServerCpuVsInProcess: 1e9 / binary.serverNsPerPacket / inProcess.best,
       columnsPerServerCpuVsInProcess: 1e9 / columns.serverNsPerPacket / inProcess.best,
@@ -465,7 +466,6 @@ export async function run(shared?: DevServer): Promise<Record<string, number>> {
       binaryVsJson: binary.best / json.pps,
       binaryBatches: binary.batches,
       jsonBatches: json.batches,
-      binaryMismatches: binary.bad,
       jsonMismatches: json.bad,
       setupMismatches,
       emptyBatchMs,

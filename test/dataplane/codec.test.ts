@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { batchErrorOf } from './batch-error-of.js';
 import {
   ACTION,
   allocVerdicts,
-  BatchError,
   BatchTooLargeError,
   decodeBinaryBatch,
   decodeBinaryVerdicts,
@@ -79,16 +79,6 @@ function plain(b: PacketBatch): Record<string, number | number[]> {
 
 function withHandles(packets: JsonPacket[]) {
   return packets.map((p) => ({ ...p, vnic: HANDLES[p.tenant ? `${p.tenant}/${p.vnic}` : p.vnic]! }));
-}
-
-function errorOf(fn: () => unknown): BatchError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof BatchError) return e;
-    throw e;
-  }
-  throw new Error('expected a BatchError');
 }
 
 describe('JSON batch', () => {
@@ -173,26 +163,28 @@ describe('JSON batch', () => {
   ];
   it.each(cases)('names index and field: %s', (_name, bad, message) => {
     const packets = [PACKETS[0], PACKETS[1], bad, { ...base, src: 'also bad' }];
-    const e = errorOf(() => decodeJsonBatch({ packets }, resolve, 100));
+    const e = batchErrorOf(() => decodeJsonBatch({ packets }, resolve, 100));
     expect(e.code).toBe('bad-batch');
     expect(e.index).toBe(2);
     expect(e.message).toContain(message);
   });
 
   it('rejects non-object records and bodies', () => {
-    expect(errorOf(() => decodeJsonBatch({ packets: [base, null] }, resolve, 9)).message).toBe(
+    expect(batchErrorOf(() => decodeJsonBatch({ packets: [base, null] }, resolve, 9)).message).toBe(
       'packets[1]: null is not an object',
     );
-    expect(errorOf(() => decodeJsonBatch({ packets: [[1]] }, resolve, 9)).message).toBe(
+    expect(batchErrorOf(() => decodeJsonBatch({ packets: [[1]] }, resolve, 9)).message).toBe(
       'packets[0]: [1] is not an object',
     );
-    const body = errorOf(() => decodeJsonBatch([], resolve, 9));
+    const body = batchErrorOf(() => decodeJsonBatch([], resolve, 9));
     expect([body.index, body.message]).toEqual([-1, 'body: must be an object with a "packets" array']);
-    expect(errorOf(() => decodeJsonBatch({ packets: {} }, resolve, 9)).message).toBe(
+    expect(batchErrorOf(() => decodeJsonBatch({ packets: {} }, resolve, 9)).message).toBe(
       'packets: {} is not an array',
     );
-    expect(errorOf(() => decodeJsonBatch({}, resolve, 9)).message).toBe('packets: undefined is not an array');
-    expect(errorOf(() => decodeJsonBatch({ packets: [], x: 1 }, resolve, 9)).message).toBe(
+    expect(batchErrorOf(() => decodeJsonBatch({}, resolve, 9)).message).toBe(
+      'packets: undefined is not an array',
+    );
+    expect(batchErrorOf(() => decodeJsonBatch({ packets: [], x: 1 }, resolve, 9)).message).toBe(
       'body.x: unknown field',
     );
   });
@@ -203,7 +195,9 @@ describe('JSON batch', () => {
   });
 
   it('shortens huge bad values in messages', () => {
-    const e = errorOf(() => decodeJsonBatch({ packets: [{ ...base, src: 'x'.repeat(10000) }] }, resolve, 1));
+    const e = batchErrorOf(() =>
+      decodeJsonBatch({ packets: [{ ...base, src: 'x'.repeat(10000) }] }, resolve, 1),
+    );
     expect(e.message.length).toBeLessThan(120);
   });
 });
@@ -358,7 +352,7 @@ describe('ICMP error inner header (JSON only)', () => {
       () => decodeJsonBatch({ packets: list }, resolve, 10),
       () => packetsToBatch(withHandles(list as JsonPacket[])),
     ]) {
-      const e = errorOf(decode);
+      const e = batchErrorOf(decode);
       expect(e.index).toBe(1);
       expect(e.message).toContain(message);
     }
@@ -426,10 +420,10 @@ describe('binary batch', () => {
     const v4 = withHandles([PACKETS[0]!, PACKETS[2]!, PACKETS[0]!]);
     const buf = encodeBinaryBatch(packetsToBatch(v4), { ipv4Only: true });
     new DataView(buf, 8 + 24 * 1).setUint8(5, 6);
-    const e = errorOf(() => decodeBinaryBatch(buf, 10));
+    const e = batchErrorOf(() => decodeBinaryBatch(buf, 10));
     expect([e.index, e.field]).toEqual([1, 'family']);
     expect(e.message).toContain('OWP4');
-    const short = errorOf(() => decodeBinaryBatch(buf.slice(0, buf.byteLength - 4), 10));
+    const short = batchErrorOf(() => decodeBinaryBatch(buf.slice(0, buf.byteLength - 4), 10));
     expect(short.message).toBe('length: 76 bytes, expected 8 + 24 × 3 = 80');
     expect(() => encodeBinaryBatch(packetsToBatch(withHandles([PACKETS[1]!])), { ipv4Only: true })).toThrow(
       RangeError,
@@ -492,7 +486,7 @@ describe('binary batch', () => {
     const buf = encodeBinaryBatch(batch);
     corrupt(new DataView(buf, 8 + 48 * 3));
     new DataView(buf, 8 + 48 * 4).setUint8(5, 9); // a later bad record must not be the one reported
-    const e = errorOf(() => decodeBinaryBatch(buf, 10));
+    const e = batchErrorOf(() => decodeBinaryBatch(buf, 10));
     expect(e.index).toBe(3);
     expect(e.message).toContain(message);
   });
@@ -500,19 +494,19 @@ describe('binary batch', () => {
   it('rejects bad headers and lengths as a whole', () => {
     const buf = encodeBinaryBatch(good);
     const cut = (n: number) => buf.slice(0, n);
-    expect(errorOf(() => decodeBinaryBatch(cut(7), 10)).message).toBe(
+    expect(batchErrorOf(() => decodeBinaryBatch(cut(7), 10)).message).toBe(
       'header: 7 bytes is shorter than the 8-byte header',
     );
     const magic = buf.slice(0);
     new Uint8Array(magic)[3] = 0x32;
-    expect(errorOf(() => decodeBinaryBatch(magic, 10)).message).toBe(
+    expect(batchErrorOf(() => decodeBinaryBatch(magic, 10)).message).toBe(
       'header.magic: is not "OWP1", "OWP4" or "OWC1"',
     );
-    const short = errorOf(() => decodeBinaryBatch(cut(buf.byteLength - 1), 10));
+    const short = batchErrorOf(() => decodeBinaryBatch(cut(buf.byteLength - 1), 10));
     expect([short.index, short.message]).toEqual([-1, `length: 343 bytes, expected 8 + 48 × 7 = 344`]);
     const long = new Uint8Array(buf.byteLength + 48);
     long.set(new Uint8Array(buf));
-    expect(errorOf(() => decodeBinaryBatch(long.buffer, 10)).field).toBe('length');
+    expect(batchErrorOf(() => decodeBinaryBatch(long.buffer, 10)).field).toBe('length');
   });
 
   it('decodes into a spare batch, leaving no trace of the packets decoded there before', () => {
@@ -583,17 +577,17 @@ describe('verdicts', () => {
       new Uint8Array(copy)[8 + 8 * i + off] = value;
       return copy;
     };
-    expect(errorOf(() => decodeBinaryVerdicts(at(2, 0, 3))).message).toBe(
+    expect(batchErrorOf(() => decodeBinaryVerdicts(at(2, 0, 3))).message).toBe(
       'verdicts[2].action: 3 is not a known action',
     );
-    expect(errorOf(() => decodeBinaryVerdicts(at(1, 1, 8))).message).toBe(
+    expect(batchErrorOf(() => decodeBinaryVerdicts(at(1, 1, 8))).message).toBe(
       'verdicts[1].reason: 8 is not a known reason',
     );
-    expect(errorOf(() => decodeBinaryVerdicts(at(3, 3, 1))).message).toBe(
+    expect(batchErrorOf(() => decodeBinaryVerdicts(at(3, 3, 1))).message).toBe(
       'verdicts[3].reserved: 256 is not 0',
     );
-    expect(errorOf(() => decodeBinaryVerdicts(buf.slice(0, 12))).field).toBe('length');
-    expect(errorOf(() => decodeBinaryVerdicts(new ArrayBuffer(8))).message).toBe(
+    expect(batchErrorOf(() => decodeBinaryVerdicts(buf.slice(0, 12))).field).toBe('length');
+    expect(batchErrorOf(() => decodeBinaryVerdicts(new ArrayBuffer(8))).message).toBe(
       'header.magic: is not "OWV1"',
     );
   });

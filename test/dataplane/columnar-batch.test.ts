@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { batchErrorOf } from './batch-error-of.js';
 import {
-  BatchError,
   decodeBinaryBatch,
   encodeBinaryBatch,
   encodeColumnarBatch,
@@ -45,16 +45,6 @@ function head(b: PacketBatch): Record<string, number | number[]> {
       return [k, Array.from(v.subarray(0, b.count * per))];
     }),
   );
-}
-
-function errorOf(fn: () => unknown): BatchError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof BatchError) return e;
-    throw e;
-  }
-  throw new Error('expected a BatchError');
 }
 
 describe('columnar binary batch (OWC1)', () => {
@@ -138,7 +128,7 @@ describe('columnar binary batch (OWC1)', () => {
       const v = new DataView(buf);
       corrupt(v);
       v.setUint8(at.family(4), 9); // a later bad packet must not be the one reported
-      const e = errorOf(() => decodeBinaryBatch(buf, 10));
+      const e = batchErrorOf(() => decodeBinaryBatch(buf, 10));
       expect(e.index).toBe(3);
       expect(e.message).toContain(message);
     },
@@ -146,7 +136,7 @@ describe('columnar binary batch (OWC1)', () => {
 
   it('refuses a length that is not 8 + 48 × count', () => {
     const buf = encodeColumnarBatch(packetsToBatch(PACKETS));
-    const e = errorOf(() => decodeBinaryBatch(buf.slice(0, buf.byteLength - 2), 10));
+    const e = batchErrorOf(() => decodeBinaryBatch(buf.slice(0, buf.byteLength - 2), 10));
     expect(e.message).toBe('length: 246 bytes, expected 8 + 48 × 5 = 248');
   });
 });

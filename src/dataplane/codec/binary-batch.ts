@@ -1,7 +1,7 @@
 import { BatchError, BatchTooLargeError } from './batch-errors.js';
 import { allocBatch, PROTO_TCP, type PacketBatch } from './packet-batch.js';
 import { decodeColumnarBatch, PACKET_MAGIC_COLUMNS } from './columnar-batch.js';
-import { recordError, recordIsBad } from './record-checks.js';
+import { recordProblem } from './record-checks.js';
 import { bswap32, leWordsToBuffer, readLeWords } from './le-words.js';
 
 /** "OWP1" read as a little-endian u32. */
@@ -72,8 +72,8 @@ export function decodeBinaryBatch(buf: ArrayBuffer, maxPackets: number, spare?: 
     const p = (meta >>> 16) & 0xff;
     const ports = w[at + 2]!;
     const idLen = w[at + 3]!;
-    if (recordIsBad(d, fam, p, ports & 0xffff, ports >>> 16, idLen & 0xffff))
-      throw recordError(i, d, fam, p, ports & 0xffff, ports >>> 16, idLen & 0xffff);
+    const problem = recordProblem(i, d, fam, p, ports & 0xffff, ports >>> 16, idLen & 0xffff);
+    if (problem) throw problem;
     const o = i * 4;
     src[o] = bswap32(w[at + 4]!);
     if (compact) {

@@ -1,7 +1,7 @@
 import { BatchError } from './batch-errors.js';
 import { allocBatch, PROTO_TCP, type PacketBatch } from './packet-batch.js';
 import { hostOrderInPlace, LITTLE_ENDIAN_HOST } from './le-words.js';
-import { recordError, recordIsBad } from './record-checks.js';
+import { recordProblem } from './record-checks.js';
 
 /** "OWC1" read as a little-endian u32: the batch's fields in columns, as PacketBatch holds them. */
 export const PACKET_MAGIC_COLUMNS = 0x3143574f;
@@ -63,8 +63,8 @@ export function decodeColumnarBatch(buf: ArrayBuffer, count: number): PacketBatc
     const d = dir[i]!;
     const fam = family[i]!;
     const p = proto[i]!;
-    if (recordIsBad(d, fam, p, sport[i]!, dport[i]!, icmpId[i]!))
-      throw recordError(i, d, fam, p, sport[i]!, dport[i]!, icmpId[i]!);
+    const problem = recordProblem(i, d, fam, p, sport[i]!, dport[i]!, icmpId[i]!);
+    if (problem) throw problem;
     if (fam === 4) {
       const o = i * 4;
       if ((src[o + 1]! | src[o + 2]! | src[o + 3]!) !== 0)
