@@ -1,4 +1,4 @@
-import { exports } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import {
   decodeBinaryVerdicts,
@@ -215,6 +215,24 @@ describe('binary batches', () => {
     const truncated = await postBinary(hvA, agentA, chunked(first.subarray(0, 100), 7));
     expect(truncated.status).toBe(400);
     expect(((await truncated.json()) as { error: { code: string } }).error.code).toBe('bad-batch');
+  });
+
+  it("answers 404 to a fetch of its object that is not the Worker's batch hop, and judges nothing", async () => {
+    const { hvA, agentA } = await webDbScenario('bin-hop');
+    const vnics = await ok(call('GET', `/v1/hypervisors/${hvA}/vnics`));
+    const handle = vnics.body.items.find((v: { vnic: string }) => v.vnic === 'web-1-eth0').handle as number;
+    const stub = env.HYPERVISOR.get(env.HYPERVISOR.idFromName(hvA));
+    const body = encodeBinaryBatch(packetsToBatch([tcp(handle, 4000, 'S')]));
+    for (const request of [
+      new Request('https://hypervisor.internal/packets', { method: 'GET' }),
+      new Request('https://hypervisor.internal/packets', { method: 'PUT', body }),
+      new Request('https://hypervisor.internal/other', { method: 'POST', body }),
+      new Request('https://elsewhere.example/packets', { method: 'POST', body }),
+    ])
+      expect((await stub.fetch(request)).status).toBe(404);
+    // the SYN above was never judged: the flow's first packet through the API is still new
+    const res = await postBinary(hvA, agentA, body);
+    expect([...decodeBinaryVerdicts(await res.arrayBuffer()).reason]).toEqual([REASON.new]);
   });
 
   it('cuts established flows on a policy change only with revalidateOnChange', async () => {
