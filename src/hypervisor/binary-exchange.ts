@@ -7,7 +7,6 @@
 import type { BatchOutcome } from './hypervisor-do.js';
 
 const BATCH_URL = 'https://hypervisor.internal/packets';
-const PROBLEM_STATUS = { malformed: 400, 'too-large': 413 } as const;
 
 export type BatchProblem = Extract<BatchOutcome<unknown>, { ok: false }>;
 
@@ -30,9 +29,9 @@ export function isBinaryBatch(request: Request): boolean {
   return request.method === 'POST' && request.url === BATCH_URL;
 }
 
-/** Object side: the answer to a binary batch. */
+/** Object side: the answer to a binary batch; the Worker gives a refusal its status (batchRefused). */
 export function binaryBatchAnswer(out: BatchOutcome<ArrayBuffer>): Response {
   if (out.ok) return new Response(out.result);
   const { ok: _, ...problem } = out;
-  return Response.json(problem, { status: PROBLEM_STATUS[out.problem] });
+  return Response.json(problem, { status: 422 });
 }
